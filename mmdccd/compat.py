@@ -1,0 +1,233 @@
+"""Make mmengine 0.10 + mmpretrain 1.2 + mmrazor 1.0 work on current PyTorch.
+
+mmrazor 1.0.0 (its last release) was written for PyTorch 1.13 and mmcv 2.0.
+``import mmdccd`` calls :func:`apply` before anything imports mmrazor. Each
+fix below is numbered as in DESIGN.md section 3 and has its own test in
+``tests/test_compat.py``:
+
+1. ``mmrazor.structures.quantization.backend_config`` builds quantization
+   tables from ``torch.ao`` names that torch 2.x removed, so
+   ``import mmrazor.models`` fails. As mmrazor's own main branch does, the
+   tables are left empty on torch != 1.13: a stand-in module is installed
+   whose ``BackendConfigs`` entries are ``None`` and whose accessors raise
+   :class:`QuantizationUnavailableError` saying that torch 1.13 is needed.
+   Every distillation part of mmrazor works without them.
+2. mmrazor asserts ``mmcv <= 2.1.0`` (mmpretrain ``< 2.4.0``). On a GPU host
+   with a newer mmcv build the import would stop on a bare ``AssertionError``;
+   the version check is relaxed for the duration of that import, with a
+   warning naming the tested version.
+3. mmengine looks packages up (``mmpretrain::`` config paths) through
+   ``pkg_resources``, which setuptools >= 81 no longer ships. The lookup is
+   re-implemented on :mod:`importlib.metadata`.
+4. Since torch 2.6, :func:`torch.load` defaults to ``weights_only=True``, and
+   mmengine's own checkpoints (``HistoryBuffer``, numpy scalars in
+   ``message_hub``) no longer load. Local files that the user names
+   (``--resume``, ``load_from``, ``teacher_ckpt``, ``tools/test.py CKPT``)
+   are loaded with ``weights_only=False``: *a pickle can run code, so load
+   only checkpoints you trust*. Checkpoints fetched from a URL keep
+   ``weights_only=True``.
+5. ``torch.distributed.launch`` passes ``--local-rank``; our tools accept
+   both spellings (see ``tools/train.py``), nothing to patch here.
+"""
+import importlib
+import importlib.metadata
+import importlib.util
+import os.path as osp
+import sys
+import types
+import warnings
+from contextlib import contextmanager
+from typing import Iterator
+
+import torch
+
+_QUANT_MODULE = 'mmrazor.structures.quantization.backend_config'
+TESTED_MMCV = '2.1.0'
+_applied = False
+
+
+class QuantizationUnavailableError(RuntimeError):
+    """Raised when mmrazor's quantization is used on torch other than 1.13."""
+
+
+def _quantization_error() -> QuantizationUnavailableError:
+    return QuantizationUnavailableError(
+        'mmrazor 1.0.0 quantization needs torch 1.13 (its backend configs use '
+        f'torch.ao names removed in torch 2.x); found torch {torch.__version__}'
+        '. Install torch==1.13.* to quantize, or use mmdccd for distillation '
+        'only.')
+
+
+class _UnavailableBackendConfigs(dict):
+    """``BackendConfigs`` stand-in: every backend maps to ``None`` and looking
+    one up with ``[]`` (as the quantizers do) raises a clear error."""
+
+    def __getitem__(self, backend: str):
+        raise _quantization_error()
+
+
+def _make_backend_config_standin() -> types.ModuleType:
+    module = types.ModuleType(_QUANT_MODULE)
+    module.__doc__ = ('Stand-in installed by mmdccd.compat: quantization '
+                      'backend configs need torch 1.13.')
+    module.BackendConfigs = _UnavailableBackendConfigs(
+        academic=None, native=None, tensorrt=None, openvino=None)
+
+    def unavailable(*args, **kwargs):
+        raise _quantization_error()
+
+    names = ['BackendConfigs']
+    for backend in ('native', 'academic', 'openvino', 'tensorrt'):
+        for suffix in ('', '_dict'):
+            name = f'get_{backend}_backend_config{suffix}'
+            setattr(module, name, unavailable)
+            names.append(name)
+    module.__all__ = names
+    return module
+
+
+def needs_quantization_standin() -> bool:
+    """mmrazor's quantization tables only build on torch 1.13."""
+    return not torch.__version__.startswith('1.13')
+
+
+def _patch_quantization() -> None:
+    """Fix 1: install the backend-config stand-in before mmrazor loads."""
+    if needs_quantization_standin() and _QUANT_MODULE not in sys.modules:
+        sys.modules[_QUANT_MODULE] = _make_backend_config_standin()
+
+
+@contextmanager
+def _tested_mmcv_version() -> Iterator[None]:
+    """Fix 2: let mmrazor/mmpretrain import beside an untested mmcv."""
+    import mmcv
+    from mmengine.utils import digit_version
+    real = mmcv.__version__
+    if digit_version(real) <= digit_version(TESTED_MMCV):
+        yield
+        return
+    warnings.warn(
+        f'mmcv {real} is newer than the tested {TESTED_MMCV}; mmrazor 1.0.0 '
+        'rejects it, mmdccd lets it through. Report problems with the mmcv '
+        'version in the issue.')
+    mmcv.__version__ = TESTED_MMCV
+    try:
+        yield
+    finally:
+        mmcv.__version__ = real
+
+
+def _distribution_location(package: str):
+    """Return the site directory of an installed distribution, or None."""
+    try:
+        dist = importlib.metadata.distribution(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    return str(dist.locate_file(''))
+
+
+def is_installed(package: str) -> bool:
+    """``mmengine.utils.is_installed`` without ``pkg_resources``."""
+    if _distribution_location(package) is not None:
+        return True
+    spec = importlib.util.find_spec(package)
+    return spec is not None and spec.origin is not None
+
+
+def get_installed_path(package: str) -> str:
+    """``mmengine.utils.get_installed_path`` without ``pkg_resources``."""
+    from mmengine.utils.package_utils import package2module
+    location = _distribution_location(package)
+    if location is None:
+        spec = importlib.util.find_spec(package)
+        if spec is None:
+            raise importlib.metadata.PackageNotFoundError(package)
+        if spec.origin is None:
+            raise RuntimeError(f'{package} is a namespace package, which is '
+                               'invalid for `get_installed_path`')
+        return osp.dirname(spec.origin)
+    possible_path = osp.join(location, package)
+    if osp.exists(possible_path):
+        return possible_path
+    module = package2module(package)
+    spec = importlib.util.find_spec(module)
+    if spec is not None and spec.origin is not None:
+        # editable installs: the package lives outside site-packages
+        return osp.dirname(spec.origin)
+    return osp.join(location, module)
+
+
+def _patch_package_lookup() -> None:
+    """Fix 3: mmengine's package lookup on importlib.metadata."""
+    import mmengine.utils
+    import mmengine.utils.package_utils as package_utils
+    for owner in (package_utils, mmengine.utils):
+        owner.is_installed = is_installed
+        owner.get_installed_path = get_installed_path
+    # modules that imported the names before us
+    for name in ('mmengine.config.config', 'mmengine.hub.hub'):
+        module = importlib.import_module(name)
+        module.is_installed = is_installed
+        module.get_installed_path = get_installed_path
+
+
+def load_trusted_local(filename: str, map_location=None):
+    """Load a local checkpoint that the user named (pickle: trusted files
+    only). mmengine's own checkpoints need ``weights_only=False``."""
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'{filename} can not be found.')
+    return torch.load(filename, map_location=map_location, weights_only=False)
+
+
+def load_url_weights_only(filename: str,
+                          map_location=None,
+                          model_dir=None,
+                          progress: bool = False):
+    """Load a checkpoint from a URL with ``weights_only=True``: downloaded
+    files are not trusted to unpickle arbitrary objects."""
+    from mmengine.dist import get_dist_info
+    rank, world_size = get_dist_info()
+
+    def fetch():
+        return torch.hub.load_state_dict_from_url(
+            filename,
+            model_dir=model_dir,
+            map_location=map_location,
+            progress=progress,
+            weights_only=True)
+
+    if rank == 0:
+        checkpoint = fetch()
+    if world_size > 1:
+        torch.distributed.barrier()
+        if rank > 0:
+            checkpoint = fetch()
+    return checkpoint
+
+
+def _patch_checkpoint_loaders() -> None:
+    """Fix 4: explicit ``weights_only`` for mmengine's checkpoint loaders."""
+    from mmengine.runner.checkpoint import CheckpointLoader
+    CheckpointLoader.register_scheme(
+        prefixes='', loader=load_trusted_local, force=True)
+    CheckpointLoader.register_scheme(
+        prefixes=('http://', 'https://'),
+        loader=load_url_weights_only,
+        force=True)
+
+
+def apply() -> None:
+    """Apply every fix once; import mmrazor and mmpretrain afterwards."""
+    global _applied
+    if _applied:
+        return
+    # mmcv-lite has no compiled ops; mmcv warns about one we never use.
+    warnings.filterwarnings(
+        'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+    _patch_quantization()
+    _patch_package_lookup()
+    _patch_checkpoint_loaders()
+    with _tested_mmcv_version():
+        importlib.import_module('mmpretrain')
+        importlib.import_module('mmrazor')
+    _applied = True

@@ -1,0 +1,3 @@
+from .dccd import DCCD
+
+__all__ = ['DCCD']

@@ -1,0 +1,272 @@
+"""The DCCD distillation algorithm (paper eq. 14)."""
+from typing import Dict, List, Optional, Sequence, Union
+
+import torch
+from mmengine.model import BaseModel
+from mmengine.structures import BaseDataElement
+from mmrazor.models.algorithms import SingleTeacherDistill
+from mmrazor.models.algorithms.base import LossResults
+from mmrazor.models.utils import add_prefix
+from mmrazor.registry import MODELS
+
+from mmdccd.utils import split_views
+
+#: Total CCD weight times teacher width: beta = 25.6 / d (paper: 64 -> 0.4,
+#: 128 -> 0.2, 256 -> 0.1).
+BETA_TIMES_WIDTH = 25.6
+DCCD_TERMS = ('kd', 'dkd', 'ccd')
+
+
+def default_beta(teacher_feat_dim: int) -> float:
+    """The paper's CCD weight for a teacher feature width ``d``: 25.6 / d."""
+    return BETA_TIMES_WIDTH / teacher_feat_dim
+
+
+@MODELS.register_module()
+class DCCD(SingleTeacherDistill):
+    r"""DCCD: difference-based channel contrastive distillation.
+
+    Liu, Chen and Liu, "DCCD: Reducing Neural Network Redundancy via
+    Distillation", IEEE TNNLS 35:10006-10017, 2024. The student minimises
+    eq. (14):
+
+    .. math::
+        L = L_{CE} + \alpha (L_{KD} + L_{DKD}) + \beta L_{CCD}
+
+    on a view-major batch of ``2b`` rows (two augmentations of ``b`` images,
+    :mod:`mmdccd.utils.views`) that the student and the frozen teacher each
+    see in ONE forward. :math:`L_{CE}` and :math:`L_{KD}` (Hinton KD,
+    :math:`\tau^2`-scaled, mean over rows, mmrazor's ``KLDivergence``) use all
+    ``2b`` rows; :math:`L_{DKD}` is :class:`DifferenceKDLoss` (eq. 7) and
+    :math:`L_{CCD}` is :class:`ChannelContrastiveLoss` (eqs. 3-5) on the
+    pooled penultimate features, the student's mapped by the connector
+    :math:`M_s` (:class:`MLPConnector`) to the teacher width ``d``.
+
+    The distiller (recorders, connectors, losses) is built from the arguments
+    below, so a config for a new teacher/student pair only names the two
+    networks and their feature widths. Losses are logged as
+    ``student.loss``, ``distill.loss_kd``, ``distill.loss_dkd`` and
+    ``distill.loss_ccd``.
+
+    Args:
+        architecture (dict | BaseModel): The student classifier.
+        teacher (dict | BaseModel): The teacher classifier. Frozen and kept
+            in eval mode (BN and dropout) unless ``teacher_trainable``.
+        student_feat_dim (int): Width ``C_s`` of the student's pooled feature.
+        teacher_feat_dim (int): Width ``d`` of the teacher's pooled feature.
+        alpha (float): Weight of :math:`L_{KD}` and :math:`L_{DKD}`.
+            Defaults to 1.0.
+        beta (float, optional): Weight of :math:`L_{CCD}`. Defaults to
+            ``25.6 / teacher_feat_dim`` (the paper's rule).
+        theta (float): Contrastive weight :math:`\theta` of eq. (4).
+            Defaults to 2.0.
+        tau (float): Temperature of KD and DKD. Defaults to 4.0.
+        imitation_weight (float): Weight of the imitation term of eq. (4).
+            Defaults to 1.0.
+        terms (Sequence[str]): Distillation terms used, a subset of
+            ``('kd', 'dkd', 'ccd')`` (Tables III and VIII). Defaults to all.
+        dkd_distance (str): ``'kl'`` (eq. 7) or ``'mse'`` (fig. 9b).
+            Defaults to ``'kl'``.
+        connector (dict, optional): The student transform :math:`M_s`;
+            ``in_channels``/``out_channels`` are filled in. None uses the
+            student feature as is (then ``C_s`` must equal ``d``). Defaults
+            to ``dict(type='MLPConnector', num_layers=2)``.
+        teacher_connector (dict, optional): A teacher transform (Table V
+            ablation only; the paper's choice is none). Defaults to None.
+        student_feat_source (str): Module whose input is the student's
+            pooled feature. Defaults to ``'head.fc'``.
+        teacher_feat_source (str): Likewise for the teacher. Defaults to
+            ``'head.fc'``.
+        student_logits_source (str): Module whose output is the student's
+            logits. Defaults to ``'head.fc'``.
+        teacher_logits_source (str): Likewise for the teacher. Defaults to
+            ``'head.fc'``.
+        gather_distributed (bool): CCD statistics over the global batch under
+            DDP (see :class:`ChannelContrastiveLoss`). Defaults to False.
+        num_views (int): Views per image. Defaults to 2.
+        **kwargs: Other arguments of ``SingleTeacherDistill``
+            (``teacher_ckpt``, ``calculate_student_loss``,
+            ``data_preprocessor``, ...).
+    """
+
+    def __init__(self,
+                 architecture: Union[BaseModel, Dict],
+                 teacher: Union[BaseModel, Dict],
+                 student_feat_dim: int,
+                 teacher_feat_dim: int,
+                 alpha: float = 1.0,
+                 beta: Optional[float] = None,
+                 theta: float = 2.0,
+                 tau: float = 4.0,
+                 imitation_weight: float = 1.0,
+                 terms: Sequence[str] = DCCD_TERMS,
+                 dkd_distance: str = 'kl',
+                 connector: Optional[Dict] = dict(
+                     type='MLPConnector', num_layers=2),
+                 teacher_connector: Optional[Dict] = None,
+                 student_feat_source: str = 'head.fc',
+                 teacher_feat_source: str = 'head.fc',
+                 student_logits_source: str = 'head.fc',
+                 teacher_logits_source: str = 'head.fc',
+                 gather_distributed: bool = False,
+                 num_views: int = 2,
+                 **kwargs) -> None:
+        unknown = set(terms) - set(DCCD_TERMS)
+        if unknown or not terms:
+            raise ValueError(f'terms must be a non-empty subset of '
+                             f'{DCCD_TERMS}, got {tuple(terms)}.')
+        if 'distiller' in kwargs:
+            raise ValueError(
+                'DCCD builds its distiller from its own arguments; use '
+                'mmrazor SingleTeacherDistill to pass a distiller config.')
+        if connector is None and 'ccd' in terms and \
+                student_feat_dim != teacher_feat_dim:
+            raise ValueError(
+                f'Without a connector the student feature width '
+                f'({student_feat_dim}) must equal the teacher width '
+                f'({teacher_feat_dim}); set connector=dict(type='
+                "'MLPConnector').")
+        self.num_views = num_views
+        self.terms = tuple(terms)
+        self.beta = default_beta(teacher_feat_dim) if beta is None else beta
+        distiller = self._distiller_cfg(
+            student_feat_dim, teacher_feat_dim, alpha, theta, tau,
+            imitation_weight, dkd_distance, connector, teacher_connector,
+            dict(student_feat=student_feat_source,
+                 teacher_feat=teacher_feat_source,
+                 student_logits=student_logits_source,
+                 teacher_logits=teacher_logits_source), gather_distributed)
+        super().__init__(
+            distiller=distiller,
+            teacher=teacher,
+            architecture=architecture,
+            **kwargs)
+        preprocessor_views = getattr(self.data_preprocessor, 'num_views',
+                                     None)
+        if preprocessor_views != num_views:
+            raise ValueError(
+                f'DCCD needs {num_views} views per image stacked view-major, '
+                'but its data_preprocessor is '
+                f'{type(self.data_preprocessor).__name__} (num_views='
+                f'{preprocessor_views}). Set data_preprocessor=dict(type='
+                f"'MultiViewClsDataPreprocessor', num_views={num_views}, ...)"
+                '.')
+
+    def _distiller_cfg(self, student_feat_dim: int, teacher_feat_dim: int,
+                       alpha: float, theta: float, tau: float,
+                       imitation_weight: float, dkd_distance: str,
+                       connector: Optional[Dict],
+                       teacher_connector: Optional[Dict],
+                       sources: Dict[str, str],
+                       gather_distributed: bool) -> Dict:
+        """The ``ConfigurableDistiller`` config of eq. (14)."""
+
+        def record(side: str, name: str, **extra) -> Dict:
+            return dict(from_student=side == 'student', recorder=name, **extra)
+
+        def recorders(side: str) -> Dict:
+            return dict(
+                feat=dict(type='ModuleInputs', source=sources[f'{side}_feat']),
+                logits=dict(
+                    type='ModuleOutputs', source=sources[f'{side}_logits']))
+
+        logits = dict(
+            preds_S=record('student', 'logits'),
+            preds_T=record('teacher', 'logits'))
+        losses, mappings, connectors = {}, {}, {}
+        if 'kd' in self.terms:
+            losses['loss_kd'] = dict(
+                type='KLDivergence',
+                tau=tau,
+                reduction='batchmean',
+                loss_weight=alpha)
+            mappings['loss_kd'] = logits
+        if 'dkd' in self.terms:
+            losses['loss_dkd'] = dict(
+                type='DifferenceKDLoss',
+                tau=tau,
+                distance=dkd_distance,
+                loss_weight=alpha)
+            mappings['loss_dkd'] = logits
+        if 'ccd' in self.terms:
+            losses['loss_ccd'] = dict(
+                type='ChannelContrastiveLoss',
+                theta=theta,
+                imitation_weight=imitation_weight,
+                num_views=self.num_views,
+                loss_weight=self.beta,
+                gather_distributed=gather_distributed)
+            student_feat = record('student', 'feat', data_idx=0)
+            teacher_feat = record('teacher', 'feat', data_idx=0)
+            if connector is not None:
+                connectors['ccd_student'] = dict(
+                    connector,
+                    in_channels=student_feat_dim,
+                    out_channels=teacher_feat_dim)
+                student_feat['connector'] = 'ccd_student'
+            if teacher_connector is not None:
+                connectors['ccd_teacher'] = dict(
+                    teacher_connector,
+                    in_channels=teacher_feat_dim,
+                    out_channels=teacher_feat_dim)
+                teacher_feat['connector'] = 'ccd_teacher'
+            mappings['loss_ccd'] = dict(
+                preds_S=student_feat, preds_T=teacher_feat)
+        return dict(
+            type='ConfigurableDistiller',
+            student_recorders=recorders('student'),
+            teacher_recorders=recorders('teacher'),
+            distill_losses=losses,
+            connectors=connectors,
+            loss_forward_mappings=mappings)
+
+    def loss(
+        self,
+        batch_inputs: torch.Tensor,
+        data_samples: Optional[List[BaseDataElement]] = None,
+    ) -> LossResults:
+        """Eq. (14) on a view-major stacked batch.
+
+        Args:
+            batch_inputs (torch.Tensor): Shape ``(V * b, C, H, W)``.
+            data_samples (list[BaseDataElement], optional): ``V * b``
+                samples (labels repeated per view).
+
+        Returns:
+            dict: ``student.loss`` (CE on all rows, when
+            ``calculate_student_loss``) and ``distill.loss_*``.
+        """
+        split_views(batch_inputs, self.num_views, min_rows=2)
+        losses = dict()
+        self.distiller.set_deliveries_override(False)
+        with self.distiller.teacher_recorders, self.distiller.deliveries:
+            if self.teacher_trainable:
+                teacher_losses = self.teacher(
+                    batch_inputs, data_samples, mode='loss')
+                losses.update(add_prefix(teacher_losses, 'teacher'))
+            else:
+                with torch.no_grad():
+                    self.teacher(batch_inputs, mode='tensor')
+
+        self.distiller.set_deliveries_override(True)
+        with self.distiller.student_recorders, self.distiller.deliveries:
+            if self.calculate_student_loss:
+                student_losses = self.student(
+                    batch_inputs, data_samples, mode='loss')
+                losses.update(add_prefix(student_losses, 'student'))
+            else:
+                self.student(batch_inputs, mode='tensor')
+
+        if not self.distillation_stopped:
+            losses.update(
+                add_prefix(self.distiller.compute_distill_losses(),
+                           'distill'))
+        return losses
+
+    def train(self, mode: bool = True) -> 'DCCD':
+        """Train the student; keep a frozen teacher entirely in eval mode
+        (BatchNorm statistics and dropout)."""
+        super().train(mode)
+        if not self.teacher_trainable:
+            self.teacher.eval()
+        return self

@@ -1,0 +1,3 @@
+from .mlp_connector import MLPConnector
+
+__all__ = ['MLPConnector']

@@ -1,0 +1,3 @@
+from .multi_view_preprocessor import MultiViewClsDataPreprocessor
+
+__all__ = ['MultiViewClsDataPreprocessor']

@@ -1,0 +1,146 @@
+"""Classification data preprocessor for view-major multi-view batches."""
+from typing import List, Optional, Sequence
+
+import torch
+from mmengine.model.utils import stack_batch
+from mmpretrain.models.utils import ClsDataPreprocessor
+from mmpretrain.registry import MODELS as MMPRETRAIN_MODELS
+from mmpretrain.structures import DataSample
+from mmrazor.registry import MODELS as MMRAZOR_MODELS
+
+from mmdccd.utils import stack_views
+
+
+@MMRAZOR_MODELS.register_module()
+@MMPRETRAIN_MODELS.register_module()
+class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
+    """Normalise ``V`` views per image and stack them view-major.
+
+    mmpretrain's :class:`ClsDataPreprocessor` is single-view only: given two
+    views it returns a 5-D tensor, and with ``to_rgb=True`` it flips dim 0 of
+    a ``(3, C, H, W)`` view stack, i.e. the batch, not the channels (DESIGN.md
+    section 3, item 6). This preprocessor converts colour and normalises each
+    view on its channel dimension, then stacks the views view-major into one
+    batch of ``V * b`` rows (:mod:`mmdccd.utils.views`). The data samples are
+    repeated per view (copies for views after the first, so per-row fields
+    such as mixed scores stay separate), so the classification loss covers
+    all ``V * b`` rows.
+
+    Inputs may come from :class:`~mmdccd.datasets.transforms.DualView` +
+    ``PackInputs`` through either collate function:
+
+    - ``default_collate``: a list of ``V`` tensors of shape ``(b, C, H, W)``;
+    - ``pseudo_collate``: a list of ``V`` sequences of ``b`` tensors
+      ``(C, H, W)``.
+
+    A single-view batch (a ``(b, C, H, W)`` tensor, or ``b`` tensors of shape
+    ``(C, H, W)``) is handled exactly as by :class:`ClsDataPreprocessor`: this
+    is what validation and testing see. In training, a single-view batch is an
+    error when ``num_views > 1`` (the pipeline lacks ``DualView``).
+
+    Batch augmentations (mixup, cutmix; paper Table VI) are applied with the
+    same mixing weight, partner and box to every view of an image, so the
+    views stay two augmentations of one (mixed) image.
+
+    Args:
+        num_views (int): Views per image expected in training. Defaults to 2.
+        **kwargs: Arguments of :class:`ClsDataPreprocessor` (``mean``,
+            ``std``, ``to_rgb``, ``pad_size_divisor``, ``batch_augments``...).
+    """
+
+    def __init__(self, num_views: int = 2, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if num_views < 1:
+            raise ValueError(f'num_views must be >= 1, got {num_views}.')
+        self.num_views = num_views
+
+    @staticmethod
+    def _split_views(inputs) -> Optional[List]:
+        """Return the per-view inputs, or None for a single-view batch."""
+        if isinstance(inputs, torch.Tensor):
+            return None
+        first = inputs[0]
+        if isinstance(first, torch.Tensor) and first.dim() == 3:
+            return None  # pseudo_collate, one view: b tensors (C, H, W)
+        return list(inputs)
+
+    def _convert(self, x: torch.Tensor, channel_dim: int) -> torch.Tensor:
+        """BGR -> RGB on the channel dimension, then normalise."""
+        x = x.float()
+        if self.to_rgb and x.size(channel_dim) == 3:
+            x = x.flip(channel_dim)
+        if self._enable_normalize:
+            x = (x - self.mean) / self.std
+        return x
+
+    def _process_view(self, view) -> torch.Tensor:
+        """Colour conversion, normalisation and padding of one view."""
+        if isinstance(view, torch.Tensor):
+            view = self._convert(view, channel_dim=1)
+            if self.pad_size_divisor == 1:
+                return view
+            images = list(view)
+        else:
+            images = [self._convert(img, channel_dim=0) for img in view]
+        return stack_batch(images, self.pad_size_divisor, self.pad_value)
+
+    def forward(self, data: dict, training: bool = False) -> dict:
+        """Preprocess a batch.
+
+        Args:
+            data (dict): ``inputs`` and ``data_samples`` from the dataloader.
+            training (bool): Whether batch augmentations apply.
+
+        Returns:
+            dict: ``inputs`` of shape ``(V * b, C, H, W)`` in view-major order
+            (``(b, C, H, W)`` for a single-view batch) and ``data_samples``
+            with ``V * b`` entries.
+        """
+        views = self._split_views(data['inputs'])
+        if views is None:
+            if training and self.num_views > 1:
+                shape = getattr(data['inputs'], 'shape', None) or tuple(
+                    data['inputs'][0].shape)
+                raise ValueError(
+                    f'Expected {self.num_views} views per image in training, '
+                    f'but the batch holds one view (inputs {tuple(shape)}). '
+                    "Wrap the train augmentations in dict(type='DualView', "
+                    'transforms=[...]) before PackInputs.')
+            return super().forward(data, training)
+
+        if len(views) != self.num_views:
+            raise ValueError(
+                f'Expected {self.num_views} views per image, got '
+                f'{len(views)}. Set num_views of the preprocessor to match '
+                'the DualView transform.')
+        views = [self._process_view(self.cast_data(v)) for v in views]
+        data_samples = data.get('data_samples', None)
+        if training and self.batch_augments is not None:
+            views = self._mix_views(views, data_samples)
+        inputs = stack_views(views)
+        if data_samples is not None:
+            data_samples = self.cast_data(list(data_samples))
+            data_samples = data_samples + [
+                sample.clone() for _ in range(len(views) - 1)
+                for sample in data_samples
+            ]
+        return {'inputs': inputs, 'data_samples': data_samples}
+
+    def _mix_views(self, views: Sequence[torch.Tensor],
+                   data_samples: Optional[List[DataSample]]) -> List:
+        """Apply one batch augmentation to all views of every image."""
+        if data_samples is None or 'gt_label' not in data_samples[0]:
+            raise ValueError('Batch augmentations need gt_label in the data '
+                             'samples.')
+        gt_labels = torch.cat(
+            [sample.gt_label for sample in data_samples]).to(self.device)
+        num_classes = self.num_classes or data_samples[0].get('num_classes')
+        if num_classes is None:
+            raise ValueError('Set num_classes of the data preprocessor to use '
+                             'batch augmentations.')
+        scores = torch.nn.functional.one_hot(gt_labels, num_classes).float()
+        channels = views[0].shape[1]
+        mixed, scores = self.batch_augments(torch.cat(views, dim=1), scores)
+        for sample, score in zip(data_samples, scores):
+            sample.set_gt_score(score)
+        return list(mixed.split(channels, dim=1))

@@ -1,0 +1,96 @@
+"""Difference KD loss, DCCD eq. (7)."""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmrazor.registry import MODELS
+
+from mmdccd.utils import split_views
+
+
+def kd_kl(preds_S: torch.Tensor, preds_T: torch.Tensor,
+          tau: float) -> torch.Tensor:
+    r"""Hinton KD: :math:`\tau^2\,\mathrm{KL}(\mathrm{softmax}(t/\tau)\,\|\,
+    \mathrm{softmax}(s/\tau))`, summed over classes, mean over rows.
+
+    The :math:`\tau^2` factor keeps the gradient scale independent of
+    :math:`\tau` (Hinton et al., 2015); the row mean is mmrazor's
+    ``KLDivergence(reduction='batchmean')``.
+    """
+    log_p_s = F.log_softmax(preds_S / tau, dim=1)
+    log_p_t = F.log_softmax(preds_T / tau, dim=1)
+    kl = (log_p_t.exp() * (log_p_t - log_p_s)).sum(dim=1)
+    return tau**2 * kl.mean()
+
+
+@MODELS.register_module()
+class DifferenceKDLoss(nn.Module):
+    r"""Difference KD of DCCD (Liu et al., TNNLS 2024), eq. (7).
+
+    The logits of the two augmented views of each image are subtracted,
+    :math:`\hat d = y[\text{view 1}] - y[\text{view 2}]` and
+    :math:`\bar d = -\hat d`, for the student and for the teacher, and KD is
+    applied to the differences:
+
+    .. math::
+        L_{DKD} = \frac{1}{2}\left(KD_\tau(\hat d_s, \hat d_t)
+        + KD_\tau(\bar d_s, \bar d_t)\right)
+
+    with :math:`KD_\tau(s, t) = \tau^2\,\mathrm{KL}(\mathrm{softmax}(t/\tau)
+    \,\|\,\mathrm{softmax}(s/\tau))` summed over classes and averaged over the
+    ``b`` rows (the reduction of mmrazor's ``KLDivergence`` with
+    ``'batchmean'``); :math:`\tau^2` keeps gradients comparable across
+    temperatures.
+
+    ``distance='mse'`` (fig. 9b) replaces :math:`KD_\tau` by the mean squared
+    error of the differences, averaged over rows and classes; the two
+    directions are then equal, so the loss is :math:`\mathrm{MSE}(\hat d_s,
+    \hat d_t)` (``tau`` is not used).
+
+    Args:
+        tau (float): Temperature :math:`\tau`. Defaults to 4.0.
+        distance (str): ``'kl'`` (eq. 7) or ``'mse'``. Defaults to ``'kl'``.
+        loss_weight (float): Multiplier (:math:`\alpha` of eq. 14).
+            Defaults to 1.0.
+    """
+
+    def __init__(self,
+                 tau: float = 4.0,
+                 distance: str = 'kl',
+                 loss_weight: float = 1.0) -> None:
+        super().__init__()
+        if distance not in ('kl', 'mse'):
+            raise ValueError(
+                f"distance must be 'kl' or 'mse', got {distance!r}.")
+        if tau <= 0:
+            raise ValueError(f'tau must be positive, got {tau}.')
+        self.tau = tau
+        self.distance = distance
+        self.loss_weight = loss_weight
+
+    def forward(self, preds_S: torch.Tensor,
+                preds_T: torch.Tensor) -> torch.Tensor:
+        """Compute :math:`\\alpha L_{DKD}`.
+
+        Args:
+            preds_S (torch.Tensor): Student logits, shape ``(2b, K)``,
+                view-major.
+            preds_T (torch.Tensor): Teacher logits, shape ``(2b, K)``,
+                view-major. Detached: the teacher is frozen.
+
+        Returns:
+            torch.Tensor: The scalar loss.
+        """
+        if preds_S.shape != preds_T.shape or preds_S.dim() != 2:
+            raise ValueError(
+                'DifferenceKDLoss expects student and teacher logits of the '
+                'same (2b, num_classes) shape, got student '
+                f'{tuple(preds_S.shape)} and teacher {tuple(preds_T.shape)}.')
+        s1, s2 = split_views(preds_S, 2)
+        t1, t2 = split_views(preds_T.detach(), 2)
+        d_s, d_t = s1 - s2, t1 - t2
+        if self.distance == 'mse':
+            loss = F.mse_loss(d_s, d_t)
+        else:
+            loss = 0.5 * (kd_kl(d_s, d_t, self.tau) +
+                          kd_kl(-d_s, -d_t, self.tau))
+        return self.loss_weight * loss

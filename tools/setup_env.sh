@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Build (or reuse) the tested Python environment and print its path.
+#
+# The environment lives outside the clone, keyed by a hash of the
+# requirement files, so fresh clones reuse it; it is built from nothing when
+# absent. Override the location with MMDCCD_VENV.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+key=$(cat requirements/*.txt | sha256sum | cut -c1-16)
+venv=${MMDCCD_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/mmdccd/venv-$key}
+if [ ! -f "$venv/.complete" ]; then
+    echo "mmdccd: building the environment in $venv (a few minutes, once)" >&2
+    rm -rf "$venv"
+    mkdir -p "$(dirname "$venv")"
+    python3.11 -m venv "$venv" 2>/dev/null || python3 -m venv "$venv"
+    pip=("$venv/bin/python" -m pip install --quiet --disable-pip-version-check
+         -c requirements/constraints.txt)
+    # torch first: it decides which CUDA/CPU build the rest sees.
+    "${pip[@]}" torch torchvision setuptools wheel >&2
+    "${pip[@]}" -r requirements/runtime.txt -r requirements/mminstall.txt \
+        -r requirements/tests.txt >&2
+    touch "$venv/.complete"
+fi
+echo "$venv"
