@@ -1,0 +1,3 @@
+from .channel_select import ChannelSelectBackbone
+
+__all__ = ['ChannelSelectBackbone']
