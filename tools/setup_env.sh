@@ -15,10 +15,11 @@ if [ ! -f "$venv/.complete" ]; then
     python3.11 -m venv "$venv" 2>/dev/null || python3 -m venv "$venv"
     pip=("$venv/bin/python" -m pip install --quiet --disable-pip-version-check
          -c requirements/constraints.txt)
+    quiet() { "$@" 2>&1 | { grep -v 'is ignored: it is neither' || true; } >&2; }
     # torch first: it decides which CUDA/CPU build the rest sees.
-    "${pip[@]}" torch torchvision setuptools wheel >&2
-    "${pip[@]}" -r requirements/runtime.txt -r requirements/mminstall.txt \
-        -r requirements/tests.txt >&2
+    quiet "${pip[@]}" torch torchvision setuptools wheel
+    quiet "${pip[@]}" -r requirements/runtime.txt -r requirements/mminstall.txt \
+        -r requirements/tests.txt
     touch "$venv/.complete"
 fi
 echo "$venv"

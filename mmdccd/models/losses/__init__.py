@@ -1,4 +1,7 @@
 from .ccd_loss import ChannelContrastiveLoss
+from .ccs_loss import ChannelCorrelationLoss
 from .difference_kd_loss import DifferenceKDLoss
 
-__all__ = ['ChannelContrastiveLoss', 'DifferenceKDLoss']
+__all__ = [
+    'ChannelContrastiveLoss', 'ChannelCorrelationLoss', 'DifferenceKDLoss'
+]
