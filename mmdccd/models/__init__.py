@@ -1,2 +1,2 @@
 from . import (algorithms, backbones, connectors, data_preprocessors,  # noqa
-               losses, pruning, utils)
+               losses, necks, pruning, utils)

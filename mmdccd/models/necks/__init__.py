@@ -1,0 +1,3 @@
+from .adaptive_pool_flatten import AdaptivePoolFlatten
+
+__all__ = ['AdaptivePoolFlatten']
