@@ -171,7 +171,7 @@ def _patch_package_lookup() -> None:
         module.get_installed_path = get_installed_path
 
 
-def load_trusted_local(filename: str, map_location=None):
+def load_from_local_trusted(filename: str, map_location=None):
     """Load a local checkpoint that the user named (pickle: trusted files
     only). mmengine's own checkpoints need ``weights_only=False``."""
     if not osp.isfile(filename):
@@ -209,7 +209,7 @@ def _patch_checkpoint_loaders() -> None:
     """Fix 4: explicit ``weights_only`` for mmengine's checkpoint loaders."""
     from mmengine.runner.checkpoint import CheckpointLoader
     CheckpointLoader.register_scheme(
-        prefixes='', loader=load_trusted_local, force=True)
+        prefixes='', loader=load_from_local_trusted, force=True)
     CheckpointLoader.register_scheme(
         prefixes=('http://', 'https://'),
         loader=load_url_weights_only,

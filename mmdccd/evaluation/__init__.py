@@ -1,1 +1,12 @@
+from .features import classifier_of, extract_pooled_features
+from .redundancy import (channel_points, channel_redundancy,
+                         cosine_similarity_matrix, geometric_median,
+                         mean_distance_to_geometric_median)
+from .tsne import conditional_probabilities, tsne
 
+__all__ = [
+    'channel_points', 'channel_redundancy', 'classifier_of',
+    'conditional_probabilities', 'cosine_similarity_matrix',
+    'extract_pooled_features', 'geometric_median',
+    'mean_distance_to_geometric_median', 'tsne'
+]

@@ -1,4 +1,5 @@
 from .dual_view import DualView
 from .lab import LAB_MEAN, LAB_STD, RGBToLab
+from .rotate90 import RandomRotate90
 
-__all__ = ['DualView', 'LAB_MEAN', 'LAB_STD', 'RGBToLab']
+__all__ = ['DualView', 'LAB_MEAN', 'LAB_STD', 'RGBToLab', 'RandomRotate90']

@@ -1,1 +1,3 @@
+from .channel_redundancy_hook import ChannelRedundancyHook
 
+__all__ = ['ChannelRedundancyHook']

@@ -1,7 +1,9 @@
 from .ccd_loss import ChannelContrastiveLoss
 from .ccs_loss import ChannelCorrelationLoss
 from .difference_kd_loss import DifferenceKDLoss
+from .weighted_crd_loss import WeightedCRDLoss
 
 __all__ = [
-    'ChannelContrastiveLoss', 'ChannelCorrelationLoss', 'DifferenceKDLoss'
+    'ChannelContrastiveLoss', 'ChannelCorrelationLoss', 'DifferenceKDLoss',
+    'WeightedCRDLoss'
 ]

@@ -1,0 +1,14 @@
+# RepDistiller ``resnet8`` for CIFAR-100 (83,892 parameters, pooled
+# feature width 64), referenced as ``_base_.resnet8`` by vanilla and
+# distillation configs.
+resnet8 = dict(
+    _scope_='mmpretrain',
+    type='ImageClassifier',
+    backbone=dict(type='CIFARResNet', depth=8),
+    neck=dict(type='GlobalAveragePooling'),
+    head=dict(
+        type='LinearClsHead',
+        num_classes=100,
+        in_channels=64,
+        loss=dict(type='CrossEntropyLoss'),
+        topk=(1, 5)))

@@ -1,0 +1,14 @@
+# RepDistiller ``wrn_16_2`` for CIFAR-100 (703,284 parameters, pooled
+# feature width 128), referenced as ``_base_.wrn_16_2`` by vanilla and
+# distillation configs.
+wrn_16_2 = dict(
+    _scope_='mmpretrain',
+    type='ImageClassifier',
+    backbone=dict(type='WideResNet', depth=16, widen_factor=2),
+    neck=dict(type='GlobalAveragePooling'),
+    head=dict(
+        type='LinearClsHead',
+        num_classes=100,
+        in_channels=128,
+        loss=dict(type='CrossEntropyLoss'),
+        topk=(1, 5)))

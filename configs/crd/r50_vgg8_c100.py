@@ -1,0 +1,20 @@
+# CRD baseline (mmrazor's CRDLoss / CRDConnector), ResNet50 -> vgg8 on CIFAR-100
+# (paper Table I "CRD": 74.58). CE 1, CRD 0.8, 16384 negatives.
+#   tools/dist_train.sh configs/crd/r50_vgg8_c100.py 1
+_base_ = [
+    '../_base_/models/crd.py',
+    '../_base_/models/cifar/ResNet50.py',
+    '../_base_/models/cifar/vgg8.py',
+    '../_base_/datasets/cifar100_bs64_crd.py',
+    '../_base_/schedules/cifar100_bs64_240e.py',
+]
+
+model = dict(
+    architecture={{_base_.vgg8}},
+    teacher={{_base_.ResNet50}},
+    teacher_ckpt='work_dirs/r50_c100/epoch_240.pth',
+    distiller=dict(
+        connectors=dict(
+            crd_student=dict(dim_in=512),
+            crd_teacher=dict(dim_in=2048))))
+val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

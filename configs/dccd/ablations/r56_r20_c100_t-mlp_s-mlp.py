@@ -1,0 +1,6 @@
+# Table V, resnet56 -> resnet20: multi-layer teacher and student transforms (Table V: 71.85).
+# (Identity teacher + multi-layer student, 72.35, is configs/dccd/r56_r20_c100.py.)
+_base_ = '../r56_r20_c100.py'
+model = dict(
+    teacher_connector=dict(
+        _delete_=True, type='MLPConnector', num_layers=2))

@@ -1,0 +1,53 @@
+# Demo DCCD (paper eq. 14: CE + alpha (KD + DKD) + beta CCD, alpha = 1,
+# beta = 25.6 / 64 = 0.4, theta = 2, tau = 4), teacher resnet20 -> student
+# resnet8. 128 images x 2 views (DualView) = 256 rows an iteration: the same
+# images and iterations as the CE and KD runs (the paper's protocol).
+# tools/demo.py sets teacher_ckpt.
+_base_ = ['./kd_r20_r8_fmnist.py']
+
+model = dict(
+    _delete_=True,
+    _scope_='mmrazor',
+    type='DCCD',
+    data_preprocessor=dict(
+        type='mmpretrain.MultiViewClsDataPreprocessor',
+        num_views=2,
+        num_classes=10,
+        mean=[72.94],
+        std=[90.02]),
+    architecture=dict(
+        _scope_='mmpretrain',
+        type='ImageClassifier',
+        backbone=dict(type='CIFARResNet', depth=8, in_channels=1),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(
+            type='LinearClsHead',
+            num_classes=10,
+            in_channels=64,
+            loss=dict(type='CrossEntropyLoss', loss_weight=1.0))),
+    teacher=dict(
+        _scope_='mmpretrain',
+        type='ImageClassifier',
+        backbone=dict(type='CIFARResNet', depth=20, in_channels=1),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=10, in_channels=64)),
+    teacher_ckpt=None,
+    student_feat_dim=64,
+    teacher_feat_dim=64,
+    alpha=1.0,
+    beta=None,  # 25.6 / d = 0.4
+    theta=2.0,
+    tau=4.0,
+    connector=dict(type='MLPConnector', num_layers=2))
+
+train_dataloader = dict(
+    batch_size=128,
+    dataset=dict(pipeline=[
+        dict(
+            type='DualView',
+            transforms=[
+                dict(type='RandomCrop', crop_size=28, padding=2),
+                dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+            ]),
+        dict(type='PackInputs'),
+    ]))

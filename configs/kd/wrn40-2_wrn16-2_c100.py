@@ -1,0 +1,16 @@
+# Hinton KD baseline, wrn_40_2 -> wrn_16_2 on CIFAR-100 (paper Table I "KD":
+# 74.92). Single view, student CE 0.1, KD 0.9, tau 4.
+#   tools/dist_train.sh configs/kd/wrn40-2_wrn16-2_c100.py 1
+_base_ = [
+    '../_base_/models/kd.py',
+    '../_base_/models/cifar/wrn_40_2.py',
+    '../_base_/models/cifar/wrn_16_2.py',
+    '../_base_/datasets/cifar100_bs64.py',
+    '../_base_/schedules/cifar100_bs64_240e.py',
+]
+
+model = dict(
+    architecture={{_base_.wrn_16_2}},
+    teacher={{_base_.wrn_40_2}},
+    teacher_ckpt='work_dirs/wrn40-2_c100/epoch_240.pth')
+val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

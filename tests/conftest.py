@@ -1,0 +1,34 @@
+"""Shared pytest fixtures (see tests/utils.py for the helpers)."""
+import os.path as osp
+import sys
+
+import pytest
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+# mmdccd first: it makes mmrazor importable on torch 2.x (mmdccd.compat) and
+# lets configs with `mmpretrain::` bases load without pkg_resources.
+import mmdccd  # noqa: E402,F401
+from tests.utils import make_image_folder  # noqa: E402
+
+
+@pytest.fixture(scope='session')
+def image_folder(tmp_path_factory) -> str:
+    """Generated 2-class, 8x8 PNG data in mmpretrain's CustomDataset layout
+    (8 train and 4 val images a class); read-only for tests."""
+    return make_image_folder(str(tmp_path_factory.mktemp('image_folder')))
+
+
+@pytest.fixture(scope='session')
+def tiny_kd_run(tmp_path_factory, image_folder) -> str:
+    """Work dir of ``tools/train.py tests/data/configs/tiny_kd.py``: 4
+    iterations of mmrazor KD on the generated data, checkpoints
+    ``iter_2.pth`` and ``iter_4.pth`` (treat as read-only)."""
+    from tests.utils import config_path, data_root_options, run_tool
+    work_dir = str(tmp_path_factory.mktemp('tiny_kd_run'))
+    run_tool([
+        'tools/train.py',
+        config_path('tiny_kd.py'), '--work-dir', work_dir, '--cfg-options',
+        *data_root_options(image_folder)
+    ])
+    return work_dir

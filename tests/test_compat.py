@@ -1,0 +1,208 @@
+"""Each fix of mmdccd.compat (DESIGN.md section 3, items 1-5) is needed: the
+same step fails without ``import mmdccd`` (checked in a fresh interpreter)
+and works with it."""
+import importlib.util
+import os
+import os.path as osp
+import pickle
+import textwrap
+
+import mmdccd  # noqa: F401  (applies the fixes in this process)
+import pytest
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModel
+from mmengine.runner import CheckpointLoader, Runner, load_checkpoint
+from mmengine.runner import checkpoint as mmengine_checkpoint
+
+from mmdccd.compat import QuantizationUnavailableError
+from tests.utils import REPO_ROOT, config_path, run_python
+
+# --- fix 1: mmrazor.models imports; quantization says it needs torch 1.13 --
+
+QUANTIZER = dict(
+    type='TorchNativeQuantizer',
+    global_qconfig=dict(
+        w_observer=dict(type='mmrazor.PerChannelMinMaxObserver'),
+        a_observer=dict(type='mmrazor.MovingAverageMinMaxObserver'),
+        w_fake_quant=dict(type='mmrazor.FakeQuantize'),
+        a_fake_quant=dict(type='mmrazor.FakeQuantize'),
+        w_qscheme=dict(qdtype='qint8', bit=8, is_symmetry=True),
+        a_qscheme=dict(qdtype='quint8', bit=8, is_symmetry=True)))
+
+
+def test_mmrazor_models_import_fails_without_compat():
+    proc = run_python('import mmrazor.models')
+    assert proc.returncode != 0
+    # raised while building the torch 1.13 quantization tables
+    assert 'ImportError' in proc.stdout
+    assert 'quantization/backend_config' in proc.stdout
+
+
+def test_mmrazor_models_imports_and_quantizer_says_torch_1_13():
+    import mmrazor.models  # noqa: F401
+    from mmrazor.registry import MODELS
+    assert MODELS.get('SingleTeacherDistill') is not None
+    with pytest.raises(QuantizationUnavailableError, match='torch 1.13'):
+        MODELS.build(QUANTIZER)
+
+
+# --- fix 2: an mmcv newer than mmrazor's maximum -------------------------
+
+FAKE_MMCV = textwrap.dedent("""
+    import warnings
+    import mmcv
+    mmcv.__version__ = '2.2.0'
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        {imports}
+    assert mmcv.__version__ == '2.2.0', mmcv.__version__
+    print('WARNED', any('2.2.0' in str(w.message) for w in caught))
+""")
+
+
+def test_newer_mmcv_rejected_by_mmrazor_without_compat():
+    proc = run_python(FAKE_MMCV.format(imports='import mmrazor'))
+    assert proc.returncode != 0
+    assert 'AssertionError' in proc.stdout and '2.2.0' in proc.stdout
+
+
+def test_newer_mmcv_accepted_with_warning():
+    proc = run_python(
+        FAKE_MMCV.format(imports='import mmdccd; import mmrazor.models'))
+    assert proc.returncode == 0, proc.stdout
+    assert 'WARNED True' in proc.stdout
+
+
+# --- fix 3: mmpretrain:: config paths without pkg_resources --------------
+
+NO_PKG_RESOURCES = textwrap.dedent("""
+    import sys
+    sys.modules['pkg_resources'] = None  # as on setuptools >= 81
+    {imports}
+    from mmengine.config import Config
+    cfg = Config.fromfile({path!r}, import_custom_modules=False)
+    print('SCOPE', cfg.default_scope, cfg.model.head.num_classes)
+""")
+
+
+def test_mmpretrain_base_fails_without_pkg_resources():
+    proc = run_python(
+        NO_PKG_RESOURCES.format(
+            imports='', path=config_path('mmpretrain_resnet18_cifar.py')))
+    assert proc.returncode != 0
+    assert 'import of pkg_resources halted' in proc.stdout
+
+
+def test_mmpretrain_base_loads_without_pkg_resources():
+    proc = run_python(
+        NO_PKG_RESOURCES.format(
+            imports='import mmdccd',
+            path=config_path('mmpretrain_resnet18_cifar.py')))
+    assert proc.returncode == 0, proc.stdout
+    # default_scope from default_runtime.py, num_classes from
+    # models/resnet18_cifar.py: both mmpretrain base files were read
+    assert 'SCOPE mmpretrain 10' in proc.stdout
+
+
+# --- fix 4: mmengine checkpoints on torch >= 2.6 -------------------------
+
+
+class _ToyModel(BaseModel):
+
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(2, 1)
+
+    def forward(self, inputs, mode='tensor'):
+        out = self.linear(torch.stack(inputs))
+        if mode == 'loss':
+            return dict(loss=out.pow(2).mean())
+        return out
+
+
+@pytest.fixture(scope='module')
+def runner_checkpoint(tmp_path_factory) -> str:
+    """A checkpoint written by an mmengine Runner after 1 iteration."""
+    work_dir = str(tmp_path_factory.mktemp('runner_ckpt'))
+    runner = Runner(
+        model=_ToyModel(),
+        work_dir=work_dir,
+        train_dataloader=dict(
+            dataset=[dict(inputs=torch.ones(2))] * 2,
+            sampler=dict(type='DefaultSampler', shuffle=False),
+            batch_size=2,
+            collate_fn=dict(type='pseudo_collate')),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
+        train_cfg=dict(by_epoch=False, max_iters=1),
+        default_hooks=dict(
+            checkpoint=dict(type='CheckpointHook', interval=1,
+                            by_epoch=False)),
+        default_scope='mmengine',
+        experiment_name=f'compat_toy_{os.getpid()}')
+    runner.train()
+    return osp.join(work_dir, 'iter_1.pth')
+
+
+def test_runner_checkpoint_fails_with_torch_default(runner_checkpoint):
+    # mmengine's own local loader calls torch.load without weights_only
+    with pytest.raises(pickle.UnpicklingError):
+        mmengine_checkpoint.load_from_local(runner_checkpoint, 'cpu')
+
+
+def test_runner_checkpoint_loads_after_compat(runner_checkpoint):
+    from mmengine.logging import HistoryBuffer
+    checkpoint = CheckpointLoader.load_checkpoint(runner_checkpoint, 'cpu')
+    assert checkpoint['meta']['iter'] == 1
+    scalars = checkpoint['message_hub']['log_scalars']
+    assert isinstance(scalars['train/loss'], HistoryBuffer)
+
+    model = _ToyModel()
+    load_checkpoint(model, runner_checkpoint, map_location='cpu')
+    torch.testing.assert_close(model.linear.weight,
+                               checkpoint['state_dict']['linear.weight'])
+
+
+def test_url_checkpoint_is_weights_only(monkeypatch):
+    calls = []
+
+    def fake_fetch(url, **kwargs):
+        calls.append((url, kwargs))
+        return {'state_dict': {}}
+
+    monkeypatch.setattr(torch.hub, 'load_state_dict_from_url', fake_fetch)
+    url = 'https://example.com/teacher.pth'
+    CheckpointLoader.load_checkpoint(url, map_location='cpu')
+    assert calls == [(url, dict(
+        model_dir=None, map_location='cpu', progress=False,
+        weights_only=True))]
+
+
+# --- fix 5: both spellings of the local-rank flag ------------------------
+
+
+def _load_tool(name: str):
+    path = osp.join(REPO_ROOT, 'tools', f'{name}.py')
+    spec = importlib.util.spec_from_file_location(f'_tool_{name}', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize('tool', ['train', 'test'])
+@pytest.mark.parametrize('flag', ['--local-rank', '--local_rank'])
+def test_tools_accept_both_local_rank_spellings(tool, flag, monkeypatch):
+    monkeypatch.delenv('LOCAL_RANK', raising=False)
+    module = _load_tool(tool)
+    positional = ['cfg.py'] if tool == 'train' else ['cfg.py', 'ckpt.pth']
+    args = module.parse_args([*positional, flag, '1'])
+    assert args.local_rank == 1
+    assert os.environ['LOCAL_RANK'] == '1'
+
+
+def test_train_resume_flag_forms():
+    module = _load_tool('train')
+    assert module.parse_args(['cfg.py']).resume is None
+    assert module.parse_args(['cfg.py', '--resume']).resume == 'auto'
+    assert module.parse_args(['cfg.py', '--resume',
+                              'a.pth']).resume == 'a.pth'

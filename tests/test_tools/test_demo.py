@@ -1,0 +1,43 @@
+"""tools/demo.py --quick on generated Fashion-MNIST IDX files."""
+import json
+import os.path as osp
+import sys
+
+from tests.test_tools.fashion_mnist_files import write_fashion_mnist
+from tests.utils import REPO_ROOT
+
+sys.path.insert(0, osp.join(REPO_ROOT, 'tools'))
+import demo  # noqa: E402
+
+
+def test_demo_quick(tmp_path, capsys):
+    data_root = write_fashion_mnist(str(tmp_path / 'fmnist'))
+    argv = [
+        '--quick', '--data-root', data_root, '--work-dir',
+        str(tmp_path / 'work'), '--cache-dir',
+        str(tmp_path / 'cache')
+    ]
+    result = demo.main(argv)
+    out = capsys.readouterr().out
+    methods = ('student alone (CE)', 'KD', 'DCCD')
+    table = out[out.index('| method |'):]
+    for method in methods:
+        assert f'| {method} |' in table
+    assert osp.getsize(result['paths']['png']) > 1000
+    with open(result['paths']['json']) as f:
+        saved = json.load(f)
+    assert set(saved['methods']) == set(methods)
+    for r in saved['methods'].values():
+        # validation after iterations 2 and 4 (QUICK), accuracies in %
+        assert [it for it, _ in r['curve']] == [2, 4]
+        assert 0.0 <= r['test_top1'] <= 100.0
+        assert r['val_top1'] == r['curve'][-1][1]
+    # the teacher is cached and reused by the next run
+    assert osp.exists(saved['teacher_checkpoint'])
+    assert saved['teacher_checkpoint'].startswith(str(tmp_path / 'cache'))
+    # (keyed by the config and the training files the run read)
+    used_root = saved['data_root']
+    other = demo.build_cfg(demo.TEACHER, used_root, str(tmp_path / 'o'),
+                           quick=True)
+    key = demo.teacher_key(other, used_root)
+    assert key in saved['teacher_checkpoint']

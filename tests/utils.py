@@ -1,0 +1,123 @@
+"""Shared helpers for tests: generated data in real formats, config paths,
+and running the command-line tools in a subprocess."""
+import os
+import os.path as osp
+import socket
+import subprocess
+import sys
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+TOOLS_DIR = osp.join(REPO_ROOT, 'tools')
+CONFIG_DIR = osp.join(REPO_ROOT, 'tests', 'data', 'configs')
+
+
+def config_path(name: str) -> str:
+    """Path of a config under ``tests/data/configs``."""
+    return osp.join(CONFIG_DIR, name)
+
+
+def make_image_folder(root: str,
+                      classes: Sequence[str] = ('cat', 'dog'),
+                      num_train: int = 8,
+                      num_val: int = 4,
+                      size: int = 8,
+                      seed: int = 0) -> str:
+    """Write PNG images in mmpretrain's ``CustomDataset`` folder layout.
+
+    ``<root>/train/<class>/<k>.png`` and ``<root>/val/<class>/<k>.png``; the
+    images of class ``c`` are noise around the grey level
+    ``64 + 128 * c / (len(classes) - 1)``, so the classes are separable.
+
+    Args:
+        root (str): Folder to write into (created).
+        classes (Sequence[str]): Class (sub-folder) names. Defaults to
+            ``('cat', 'dog')``.
+        num_train (int): Training images per class. Defaults to 8.
+        num_val (int): Validation images per class. Defaults to 4.
+        size (int): Image height and width. Defaults to 8.
+        seed (int): Seed of the noise. Defaults to 0.
+
+    Returns:
+        str: ``root``.
+    """
+    import cv2
+    rng = np.random.default_rng(seed)
+    for split, count in (('train', num_train), ('val', num_val)):
+        for c, name in enumerate(classes):
+            folder = osp.join(root, split, name)
+            os.makedirs(folder, exist_ok=True)
+            level = 64 + 128 * c / max(len(classes) - 1, 1)
+            for k in range(count):
+                noise = rng.normal(0, 20, size=(size, size, 3))
+                image = np.clip(level + noise, 0, 255).astype(np.uint8)
+                cv2.imwrite(osp.join(folder, f'{k}.png'), image)
+    return root
+
+
+def data_root_options(data_root: str) -> List[str]:
+    """``--cfg-options`` items pointing every loader at ``data_root``."""
+    return [
+        f'{loader}.dataset.data_root={data_root}'
+        for loader in ('train_dataloader', 'val_dataloader',
+                       'test_dataloader')
+    ]
+
+
+def free_port() -> int:
+    """A TCP port that is free now on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def tool_env(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    """Environment for a tool subprocess: the repository on PYTHONPATH, one
+    thread per process (the test machine is small), this interpreter."""
+    env = dict(os.environ)
+    env['PYTHONPATH'] = os.pathsep.join(
+        p for p in (REPO_ROOT, env.get('PYTHONPATH')) if p)
+    env.setdefault('OMP_NUM_THREADS', '1')
+    env['PYTHON'] = sys.executable
+    env['PYTHONWARNINGS'] = 'ignore'
+    env.update(extra or {})
+    return env
+
+
+def run_tool(args: Sequence[str],
+             env: Optional[Dict[str, str]] = None,
+             timeout: float = 300,
+             check: bool = True) -> subprocess.CompletedProcess:
+    """Run ``python <args>`` (or a shell script when args[0] ends in .sh)
+    from the repository root; on failure the output is in the message."""
+    args = [str(a) for a in args]
+    cmd = ['bash', *args] if args[0].endswith('.sh') else [
+        sys.executable, *args
+    ]
+    proc = subprocess.run(
+        cmd,
+        cwd=REPO_ROOT,
+        env=env or tool_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f'{" ".join(cmd)} exited {proc.returncode}:\n'
+                             f'{proc.stdout[-6000:]}')
+    return proc
+
+
+def run_python(code: str,
+               env: Optional[Dict[str, str]] = None,
+               timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run ``python -c code`` in a fresh interpreter (stdout + stderr)."""
+    return subprocess.run([sys.executable, '-c', code],
+                          cwd=REPO_ROOT,
+                          env=env or tool_env(),
+                          stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT,
+                          text=True,
+                          timeout=timeout)

@@ -1,0 +1,331 @@
+#!/usr/bin/env python
+"""The main job: DCCD on real data (Fashion-MNIST), against CE and KD.
+
+One command, on a laptop-class CPU (budgeted for about 10 minutes on an idle
+2-core machine, teacher included; the teacher is cached afterwards)::
+
+    python tools/demo.py [--data-root DIR] [--work-dir work_dirs/demo]
+
+1. Finds Fashion-MNIST: ``--data-root`` (a folder with the four IDX files,
+   gzipped or not), else Debian's ``dataset-fashion-mnist`` in
+   ``/usr/share/datasets/fashion-mnist`` (installed with ``apt-get`` when
+   absent and running as root).
+2. Trains the teacher (``configs/demo/teacher_r20_fmnist.py``, CIFAR
+   resnet20) once; it is cached by a hash of its config and data in
+   ``~/.cache/mmdccd/demo`` (``--cache-dir``), so later runs skip it.
+3. Under one fixed budget (the same iterations, seed, student resnet8 and 128
+   network rows an iteration) trains the student alone (CE), with Hinton KD
+   (mmrazor ``SingleTeacherDistill`` + ``KLDivergence``) and with DCCD (64
+   images x 2 ``DualView`` views).
+4. Validates every ``val_interval`` iterations on 5,000 training images held
+   out from training (the ``'val'`` subset), evaluates the 10k test set ONCE
+   at the end of each run, prints a table and writes ``results.json``,
+   ``results.md`` and ``val_curves.png`` to the work dir.
+
+The hyper-parameters are the papers' defaults (DCCD: alpha 1, beta 25.6 / d,
+theta 2, tau 4; KD: 0.1 CE + 0.9 KD, tau 4), not tuned on anything; the
+test set is never used to choose anything. ``--quick`` runs a tiny subset for
+a few iterations (a smoke test, numbers meaningless).
+"""
+import argparse
+import hashlib
+import json
+import os
+import os.path as osp
+import shutil
+import subprocess
+import sys
+import time
+from typing import Dict, List, Optional, Tuple
+
+# Run from a clone without installing: put the repository root on sys.path.
+_REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+if osp.isdir(osp.join(_REPO_ROOT, 'mmdccd')) and _REPO_ROOT not in sys.path:
+    sys.path.insert(0, _REPO_ROOT)
+
+import torch  # noqa: E402
+
+import mmdccd  # noqa: E402,F401  (applies mmdccd.compat, registers parts)
+from mmengine.config import Config  # noqa: E402
+from mmengine.hooks import Hook  # noqa: E402
+from mmengine.runner import Runner  # noqa: E402
+
+DEBIAN_ROOT = '/usr/share/datasets/fashion-mnist'
+IDX_FILES = ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte',
+             't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte')
+CONFIG_DIR = osp.join(_REPO_ROOT, 'configs', 'demo')
+TEACHER = 'teacher_r20_fmnist'
+#: (method label, config name) of the three student runs.
+METHODS = (('student alone (CE)', 'student_r8_fmnist'),
+           ('KD', 'kd_r20_r8_fmnist'),
+           ('DCCD', 'dccd_r20_r8_fmnist'))
+#: --quick: iterations of every run, val interval, and images kept of the
+#: train / val / test sets.
+QUICK = dict(iters=4, val_interval=2, train=256, val=64, test=128)
+
+
+class ProgressHook(Hook):
+    """Print short progress lines and keep the validation curve.
+
+    Args:
+        stage (str): Name printed in front of every line.
+        interval (int): Print the training loss every ``interval``
+            iterations.
+    """
+
+    priority = 'LOW'
+
+    def __init__(self, stage: str, interval: int) -> None:
+        self.stage = stage
+        self.interval = interval
+        self.curve: List[Tuple[int, float]] = []
+        self.start = time.time()
+
+    def before_train(self, runner) -> None:
+        self.start = time.time()
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None) -> None:
+        it = runner.iter + 1
+        if it % self.interval == 0 or it == runner.max_iters:
+            loss = sum(
+                float(torch.as_tensor(v).detach())
+                for k, v in (outputs or {}).items() if 'loss' in k)
+            lr = runner.optim_wrapper.get_lr()['lr'][0]
+            print(f'[{self.stage}] iter {it}/{runner.max_iters} loss '
+                  f'{loss:.3f} lr {lr:.4f} ({time.time() - self.start:.0f} s)',
+                  flush=True)
+
+    def after_val_epoch(self, runner, metrics: Optional[Dict] = None) -> None:
+        if runner.train_loop is None or not metrics:
+            return
+        top1 = float(metrics['accuracy/top1'])
+        self.curve.append((runner.iter, top1))
+        print(f'[{self.stage}] iter {runner.iter} val top-1 {top1:.2f} %',
+              flush=True)
+
+
+def find_data_root(data_root: Optional[str]) -> str:
+    """The folder holding the Fashion-MNIST IDX files; installs Debian's
+    package when none is given, the package is absent and we are root."""
+
+    def complete(root: str) -> bool:
+        return all(
+            osp.exists(osp.join(root, f)) or osp.exists(
+                osp.join(root, f + '.gz')) for f in IDX_FILES)
+
+    if data_root is not None:
+        if not complete(data_root):
+            sys.exit(f'--data-root {data_root}: expected the four '
+                     f'Fashion-MNIST IDX files {", ".join(IDX_FILES)} (or '
+                     'their .gz), but some are missing.')
+        return data_root
+    if complete(DEBIAN_ROOT):
+        return DEBIAN_ROOT
+    hint = ('pass --data-root DIR with the four IDX files '
+            f'({", ".join(IDX_FILES)}, .gz or not)')
+    if hasattr(os, 'geteuid') and os.geteuid() == 0 and shutil.which(
+            'apt-get'):
+        print('Fashion-MNIST not found; installing it: apt-get install -y '
+              'dataset-fashion-mnist', flush=True)
+        rc = subprocess.call(
+            ['apt-get', 'install', '-y', 'dataset-fashion-mnist'])
+        if rc == 0 and complete(DEBIAN_ROOT):
+            return DEBIAN_ROOT
+        sys.exit(f'apt-get install dataset-fashion-mnist failed (exit {rc}); '
+                 f'{hint}.')
+    sys.exit(f'Fashion-MNIST not found in {DEBIAN_ROOT}. Install it with '
+             f'`sudo apt-get install dataset-fashion-mnist`, or {hint}.')
+
+
+def build_cfg(name: str, data_root: str, work_dir: str, quick: bool,
+              teacher_ckpt: Optional[str] = None) -> Config:
+    """Load ``configs/demo/<name>.py`` and set the data, work dir and (in
+    quick mode) the tiny budget."""
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, name + '.py'))
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        cfg[loader].dataset.data_root = data_root
+    if quick:
+        cfg.train_dataloader.dataset.indices = QUICK['train']
+        cfg.val_dataloader.dataset.indices = QUICK['val']
+        cfg.test_dataloader.dataset.indices = QUICK['test']
+        cfg.train_cfg.max_iters = QUICK['iters']
+        cfg.train_cfg.val_interval = QUICK['val_interval']
+    if teacher_ckpt is not None:
+        cfg.model.teacher_ckpt = teacher_ckpt
+    cfg.work_dir = work_dir
+    cfg.experiment_name = name
+    cfg.log_level = 'WARNING'  # ProgressHook prints the progress
+    return cfg
+
+
+def run(cfg: Config, stage: str) -> Dict:
+    """Train, then evaluate the test set once.
+
+    Returns:
+        dict: ``test_top1``, ``val_top1`` (last validation), ``curve``
+        (``[(iteration, val top-1)]``), ``train_time_s`` and ``checkpoint``.
+    """
+    print(f'[{stage}] config configs/demo/{cfg.experiment_name}.py, '
+          f'{cfg.train_cfg.max_iters} iterations, work dir {cfg.work_dir}',
+          flush=True)
+    runner = Runner.from_cfg(cfg)
+    progress = ProgressHook(stage, max(cfg.train_cfg.max_iters // 8, 1))
+    runner.register_hook(progress)
+    start = time.time()
+    runner.train()
+    train_time = time.time() - start
+    test_top1 = float(runner.test()['accuracy/top1'])
+    print(f'[{stage}] done in {train_time:.0f} s; test top-1 '
+          f'{test_top1:.2f} %', flush=True)
+    return dict(
+        test_top1=test_top1,
+        val_top1=progress.curve[-1][1] if progress.curve else float('nan'),
+        curve=progress.curve,
+        train_time_s=train_time,
+        checkpoint=osp.join(cfg.work_dir,
+                            f'iter_{cfg.train_cfg.max_iters}.pth'))
+
+
+def teacher_key(cfg: Config, data_root: str) -> str:
+    """Hash of the teacher config (its data root and work dir left out) and
+    of the sizes of the training data files."""
+    settings = {k: v for k, v in cfg.to_dict().items() if k != 'work_dir'}
+    text = json.dumps(settings, sort_keys=True, default=str).replace(
+        data_root, '<data_root>')
+    digest = hashlib.sha256(text.encode())
+    for name in IDX_FILES[:2]:
+        path = osp.join(data_root, name)
+        path = path if osp.exists(path) else path + '.gz'
+        digest.update(f'{name}:{osp.getsize(path)}'.encode())
+    return digest.hexdigest()[:16]
+
+
+def get_teacher(data_root: str, work_dir: str, cache_dir: str,
+                quick: bool) -> Tuple[str, Dict]:
+    """Train the teacher, or reuse the cached one with the same key."""
+    cfg = build_cfg(TEACHER, data_root, osp.join(work_dir, TEACHER), quick)
+    key = teacher_key(cfg, data_root)
+    ckpt = osp.join(cache_dir, f'{TEACHER}-{key}.pth')
+    info_path = ckpt[:-4] + '.json'
+    if osp.exists(ckpt) and osp.exists(info_path):
+        print(f'[teacher] reusing the cached teacher {ckpt}', flush=True)
+        with open(info_path) as f:
+            return ckpt, json.load(f)
+    result = run(cfg, 'teacher')
+    os.makedirs(cache_dir, exist_ok=True)
+    shutil.copyfile(result['checkpoint'], ckpt)
+    with open(info_path, 'w') as f:
+        json.dump(result, f)
+    print(f'[teacher] cached as {ckpt}', flush=True)
+    return ckpt, result
+
+
+def write_outputs(work_dir: str, rows: List[Tuple[str, Dict]],
+                  teacher: Dict, meta: Dict) -> Dict[str, str]:
+    """Write results.json, results.md and val_curves.png."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    paths = {
+        k: osp.join(work_dir, v)
+        for k, v in (('json', 'results.json'), ('md', 'results.md'),
+                     ('png', 'val_curves.png'))
+    }
+    with open(paths['json'], 'w') as f:
+        json.dump(
+            dict(meta, teacher=teacher, methods=dict(rows)), f, indent=2)
+    with open(paths['md'], 'w') as f:
+        f.write(format_table(rows, teacher) + '\n')
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for method, result in rows:
+        its, accs = zip(*result['curve']) if result['curve'] else ((), ())
+        ax.plot(its, accs, marker='o', label=method)
+    ax.set_xlabel(f'iteration ({meta["images_per_iter"]} images each)')
+    ax.set_ylabel('val top-1 (%)')
+    ax.set_title('Fashion-MNIST, student resnet8 (teacher resnet20)')
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(paths['png'], dpi=100)
+    plt.close(fig)
+    return paths
+
+
+def format_table(rows: List[Tuple[str, Dict]], teacher: Dict) -> str:
+    """The markdown results table."""
+    lines = [
+        '| method | test top-1 (%) | val top-1 (%) | train time (s) |',
+        '| --- | ---: | ---: | ---: |'
+    ]
+    for method, r in rows + [('(teacher resnet20)', teacher)]:
+        lines.append(f'| {method} | {r["test_top1"]:.2f} | '
+                     f'{r["val_top1"]:.2f} | {r["train_time_s"]:.0f} |')
+    return '\n'.join(lines)
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='DCCD vs KD vs the student alone on Fashion-MNIST.')
+    parser.add_argument(
+        '--data-root',
+        help='folder with the Fashion-MNIST IDX files (.gz or not); default: '
+        f'{DEBIAN_ROOT} (Debian dataset-fashion-mnist)')
+    parser.add_argument(
+        '--work-dir',
+        default=osp.join('work_dirs', 'demo'),
+        help='logs, checkpoints, results table and curves')
+    parser.add_argument(
+        '--cache-dir',
+        default=osp.join(
+            os.environ.get('XDG_CACHE_HOME', osp.expanduser('~/.cache')),
+            'mmdccd', 'demo'),
+        help='where the trained teacher is cached')
+    parser.add_argument(
+        '--quick',
+        action='store_true',
+        help=f'smoke test: {QUICK["iters"]} iterations a run on '
+        f'{QUICK["train"]} training images (numbers meaningless)')
+    parser.add_argument(
+        '--threads', type=int, default=2, help='torch CPU threads')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> Dict:
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    start = time.time()
+    data_root = find_data_root(args.data_root)
+    work_dir = osp.abspath(args.work_dir)
+    os.makedirs(work_dir, exist_ok=True)
+    print(f'mmdccd demo: Fashion-MNIST from {data_root}, work dir {work_dir}'
+          + (' (--quick: tiny smoke run)' if args.quick else ''),
+          flush=True)
+
+    teacher_ckpt, teacher = get_teacher(data_root, work_dir, args.cache_dir,
+                                        args.quick)
+    rows = []
+    for method, name in METHODS:
+        cfg = build_cfg(name, data_root, osp.join(work_dir, name), args.quick,
+                        None if name.startswith('student') else teacher_ckpt)
+        rows.append((method, run(cfg, method)))
+
+    meta = dict(
+        data_root=data_root,
+        quick=args.quick,
+        teacher_checkpoint=teacher_ckpt,
+        images_per_iter=128,
+        wall_time_s=time.time() - start)
+    paths = write_outputs(work_dir, rows, teacher, meta)
+    print('\nFashion-MNIST, student resnet8, same iterations and seed; test '
+          'set evaluated once, at the end:')
+    print(format_table(rows, teacher))
+    print(f'\ntable: {paths["md"]}\njson: {paths["json"]}\n'
+          f'curves: {paths["png"]}\nteacher: {teacher_ckpt}\n'
+          f'wall time: {time.time() - start:.0f} s')
+    return dict(meta, methods=dict(rows), paths=paths)
+
+
+if __name__ == '__main__':
+    main()
