@@ -25,6 +25,7 @@ if osp.isdir(osp.join(_REPO_ROOT, 'mmdccd')) and _REPO_ROOT not in sys.path:
 import mmdccd  # noqa: E402,F401  (applies mmdccd.compat, registers parts)
 from mmdccd.utils import setup_cpu_distributed  # noqa: E402
 import mmengine  # noqa: E402
+import torch  # noqa: E402
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.evaluator import DumpResults  # noqa: E402
 from mmengine.registry import RUNNERS  # noqa: E402
@@ -115,4 +116,10 @@ def main(argv=None) -> None:
 
 
 if __name__ == '__main__':
-    main()
+    try:
+        main()
+    finally:
+        # gloo aborts at interpreter exit with a live process group
+        if torch.distributed.is_available() and \
+                torch.distributed.is_initialized():
+            torch.distributed.destroy_process_group()
