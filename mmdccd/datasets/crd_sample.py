@@ -30,6 +30,12 @@ class CRDSampleDataset(CRDDataset):
     only when there are fewer than ``neg_num`` of them, e.g. in tiny test
     sets). A new draw is made every time the image is loaded.
 
+    Mode ``'instance'`` needs no labels (unlabelled data, e.g. STL-10's
+    ``unlabeled`` split in the cross-model transfer): every image is its own
+    class, and the ``neg_num`` negatives of image ``i`` are drawn uniformly,
+    with replacement, from the other ``N - 1`` images, as CRD's memory bank
+    draws them when it is given no indices.
+
     After the wrapped dataset's pipeline (which must end in ``PackInputs``),
     the ``DataSample`` holds, as data fields,
 
@@ -43,9 +49,10 @@ class CRDSampleDataset(CRDDataset):
             ``CRDLoss``. Defaults to 16384.
         num_classes (int, optional): Number of classes. Defaults to the
             length of the dataset's ``classes``.
-        sample_mode (str): ``'exact'`` (the positive is the image itself)
-            or ``'random'`` (a random image of the same class). Defaults to
-            ``'exact'``.
+        sample_mode (str): ``'exact'`` (the positive is the image itself),
+            ``'random'`` (a random image of the same class) or
+            ``'instance'`` (no labels; the positive is the image itself).
+            Defaults to ``'exact'``.
         percent (float): Keep this fraction of each class's negatives
             (RepDistiller's ``percent``). Defaults to 1.0.
         lazy_init (bool): Defer loading the annotations. Defaults to False.
@@ -73,16 +80,33 @@ class CRDSampleDataset(CRDDataset):
     def _parse_fullset_contrast_info(self) -> None:
         """Index the images of each class (positives) and of all other
         classes (negatives). Kept as lists of arrays: mmrazor's
-        ``np.asarray`` of them fails for classes of unequal size."""
-        if self.sample_mode not in ('exact', 'random'):
-            raise ValueError("sample_mode must be 'exact' or 'random', got "
-                             f'{self.sample_mode!r}.')
+        ``np.asarray`` of them fails for classes of unequal size. Mode
+        ``'instance'`` reads no labels."""
+        if self.sample_mode not in ('exact', 'random', 'instance'):
+            raise ValueError("sample_mode must be 'exact', 'random' or "
+                             f"'instance', got {self.sample_mode!r}.")
         if self.dataset.test_mode:
             raise ValueError('CRDSampleDataset wraps the training set only; '
                              'the wrapped dataset has test_mode=True.')
+        if self.sample_mode == 'instance':
+            self.num_samples = len(self.dataset)
+            if self.num_samples < 2:
+                raise ValueError(
+                    "sample_mode='instance' draws negatives from the other "
+                    f'images, but the dataset has {self.num_samples}.')
+            return
         self.gt_labels = np.asarray(self.dataset.get_gt_labels())
         self.num_samples = len(self.gt_labels)
         num_classes = self.num_classes or int(self.gt_labels.max()) + 1
+        if len(self.gt_labels) and not (
+                0 <= self.gt_labels.min() <= self.gt_labels.max() <
+                num_classes):
+            raise ValueError(
+                f"sample_mode={self.sample_mode!r} draws negatives from the "
+                f'other classes, so it needs labels in [0, {num_classes}), '
+                f'found labels from {self.gt_labels.min()} to '
+                f'{self.gt_labels.max()} (-1 marks unlabelled images). For '
+                "unlabelled data use sample_mode='instance'.")
         indices = np.arange(self.num_samples)
         self.cls_positive = [
             indices[self.gt_labels == c] for c in range(num_classes)
@@ -100,6 +124,19 @@ class CRDSampleDataset(CRDDataset):
                 np.random.permutation(neg)[:int(len(neg) * self.percent)]
                 for neg in self.cls_negative
             ]
+
+    def _get_contrast_info(self, data: dict, idx: int) -> dict:
+        """Add ``contrast_sample_idxs`` (``[idx] + neg_num`` negatives) to
+        ``data``; mode ``'instance'`` draws the negatives uniformly from the
+        other images, the label-aware modes as mmrazor's ``CRDDataset``."""
+        if self.sample_mode != 'instance':
+            return super()._get_contrast_info(data, idx)
+        # uniform over the N - 1 other images: draw from [0, N - 1) and skip
+        # idx by shifting the draws at or above it up by one
+        negatives = np.random.randint(0, self.num_samples - 1, self.neg_num)
+        negatives += negatives >= idx
+        data['contrast_sample_idxs'] = np.concatenate(([idx], negatives))
+        return data
 
     def prepare_data(self, idx: int) -> Any:
         """Load sample ``idx`` through the wrapped pipeline and attach the

@@ -27,6 +27,7 @@ SIZE = 32
 SMALL_IMAGES = {
     'lnet': ['train_dataloader.dataset.pipeline.1.crop_size=32'],
     'ccd': ['train_dataloader.dataset.pipeline.0.transforms.0.scale=32'],
+    'crd': ['train_dataloader.dataset.dataset.pipeline.0.scale=32'],
     'probe': [
         'train_dataloader.dataset.pipeline.0.scale=(32,32)',
         'train_dataloader.dataset.pipeline.1.crop_size=32',
@@ -78,6 +79,11 @@ def train(config, work_dir, *options, iters=1, batch=2):
     cfg = Config.fromfile(argv[0])
     if cfg.get('val_dataloader') is None:
         argv = [a for a in argv if not a.startswith('val_dataloader.')]
+    # a dataset wrapper (CRD's): the subset is taken of the wrapped dataset
+    if 'dataset' in cfg.train_dataloader.dataset:
+        argv = [a.replace('train_dataloader.dataset.indices=',
+                          'train_dataloader.dataset.dataset.indices=')
+                for a in argv]
     tool('train').main(argv)
     ckpt = osp.join(work_dir, 'epoch_1.pth')
     assert osp.isfile(ckpt), f'no checkpoint {ckpt}'
@@ -111,10 +117,18 @@ def stl10(tmp_path_factory):
         labels=dict(train=[1, 2, 3, 4], test=test_labels))
 
 
+#: CRD on the 4 generated unlabelled images: memory banks of 4 rows and 3
+#: negatives a sample (the configs: 100,000 and 16384).
+CRD_SMALL = ['model.distiller.distill_losses.loss_crd.sample_n=4',
+             'model.distiller.distill_losses.loss_crd.neg_num=3',
+             'train_dataloader.dataset.neg_num=3']
+
+
 @pytest.fixture(scope='module')
 def runs(tmp_path_factory, tiny_imagenet, stl10):
     """Teacher (1 iteration) -> its checkpoint as teacher_ckpt of the
-    CCD-only distillation (1 iteration) -> the student checkpoint."""
+    CCD-only and of the CRD-only distillation (1 iteration each) -> the
+    student checkpoints."""
     root = tmp_path_factory.mktemp('runs')
     teacher = train('lnet_r18_tinyin200_lab.py', root / 'lnet',
                     f'train_dataloader.dataset.data_root={tiny_imagenet}',
@@ -123,7 +137,11 @@ def runs(tmp_path_factory, tiny_imagenet, stl10):
     student = train('ccd_lnet_abnet_stl10_lab.py', root / 'ccd',
                     f'train_dataloader.dataset.data_root={stl10}',
                     f'model.teacher_ckpt={teacher}', *SMALL_IMAGES['ccd'])
-    return dict(teacher=teacher, student=student, root=root)
+    crd = train('crd_lnet_abnet_stl10_lab.py', root / 'crd',
+                f'train_dataloader.dataset.dataset.data_root={stl10}',
+                f'model.teacher_ckpt={teacher}', *SMALL_IMAGES['crd'],
+                *CRD_SMALL)
+    return dict(teacher=teacher, student=student, crd=crd, root=root)
 
 
 def load_state(path):
@@ -146,6 +164,22 @@ def test_configs_encode_the_protocol():
     views = ccd.train_dataloader.dataset.pipeline[0]
     assert views.type == 'DualView'
     assert views.transforms[-1].type == 'RGBToLab'  # after the crops
+    crd = Config.fromfile(osp.join(CFG_DIR, 'crd_lnet_abnet_stl10_lab.py'))
+    assert crd.model.type == 'FrozenTeacherDistill'
+    assert crd.model.calculate_student_loss is False
+    assert crd.model.architecture == ccd.model.architecture
+    assert crd.model.teacher == lnet.model
+    assert list(crd.model.distiller.distill_losses) == ['loss_crd']
+    crd_loss = crd.model.distiller.distill_losses.loss_crd
+    assert (crd_loss.sample_n, crd_loss.neg_num) == (100000, 16384)
+    data = crd.train_dataloader.dataset
+    assert data.type == 'CRDSampleDataset'
+    assert data.sample_mode == 'instance' and data.neg_num == 16384
+    assert data.dataset.split == 'unlabeled'
+    assert data.dataset.pipeline[-2].type == 'RGBToLab'
+    # the same recipe as the CCD student: only the objective differs
+    for key in ('optim_wrapper', 'param_scheduler', 'train_cfg'):
+        assert crd[key] == ccd[key]
     for k, (channels, grid) in STAGES.items():
         probe = Config.fromfile(
             osp.join(CFG_DIR, f'probe_abnet_stage{k}_stl10_lab.py'))
@@ -155,11 +189,12 @@ def test_configs_encode_the_protocol():
         assert probe.test_dataloader.dataset.split == 'test'
 
 
-def test_teacher_and_ccd_only_distillation(runs):
+@pytest.mark.parametrize('run', ['student', 'crd'])
+def test_teacher_and_distillation_checkpoints(runs, run):
     teacher = load_state(runs['teacher'])
     assert teacher['backbone.backbone.conv1.weight'].shape == (64, 1, 3, 3)
     assert teacher['head.fc.weight'].shape == (200, 512)
-    student = load_state(runs['student'])
+    student = load_state(runs[run])
     # the frozen teacher is the L-Net checkpoint, unchanged by distillation
     for key, value in teacher.items():
         torch.testing.assert_close(student[f'teacher.{key}'], value)
@@ -194,18 +229,56 @@ def test_ccd_only_losses(stl10):
     assert all(p.grad is None for p in model.teacher.parameters())
 
 
+def test_crd_only_losses(stl10):
+    """One batch of unlabelled images through the built CRD baseline: the
+    only loss is distill.loss_crd, the student's head gets no gradient, and
+    the memory banks move at the batch's image indices only."""
+    from mmengine.dataset import default_collate
+    from mmengine.registry import init_default_scope
+    from mmpretrain.registry import DATASETS
+    from mmrazor.registry import MODELS
+    cfg = Config.fromfile(osp.join(CFG_DIR, 'crd_lnet_abnet_stl10_lab.py'))
+    cfg.model.distiller.distill_losses.loss_crd.update(sample_n=4, neg_num=3)
+    cfg.train_dataloader.dataset.neg_num = 3
+    assert cfg.model.calculate_student_loss is False
+    init_default_scope('mmpretrain')
+    cfg.model.teacher_ckpt = None
+    model = MODELS.build(cfg.model)
+    model.train()
+    assert not model.teacher.training
+    cfg.train_dataloader.dataset.dataset.data_root = stl10
+    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    data = model.data_preprocessor(
+        default_collate([dataset[2], dataset[0]]), training=True)
+    # one view of 2 images, Lab in [-1, 1], 64x64 (the config's size)
+    assert data['inputs'].shape == (2, 3, 64, 64)
+    assert data['inputs'].abs().max() <= 1.0
+    assert [int(s.gt_label) for s in data['data_samples']] == [-1, -1]
+    memory = model.distiller.distill_losses.loss_crd.contrast
+    before = memory.memory_v1.clone()
+    losses = model(**data, mode='loss')
+    assert set(losses) == {'distill.loss_crd'}
+    assert torch.isfinite(losses['distill.loss_crd'])
+    losses['distill.loss_crd'].backward()
+    assert model.student.head.fc.weight.grad is None
+    assert model.student.backbone.backbone.conv1.weight.grad is not None
+    assert all(p.grad is None for p in model.teacher.parameters())
+    moved = (memory.memory_v1 != before).any(dim=1).tolist()
+    assert moved == [True, False, True, False]  # rows of images 0 and 2
+
+
 @pytest.mark.parametrize('config', PROBES_TRAINED)
 def test_probe_builds_loads_student_and_trains_one_iteration(
         config, runs, stl10, tmp_path):
     options = [f'{loader}.dataset.data_root={stl10}'
                for loader in ('train_dataloader', 'val_dataloader')]
+    run = 'crd' if 'crd' in config else 'student'
     if 'random' not in config:
-        options.append(
-            f'model.backbone.init_cfg.checkpoint={runs["student"]}')
+        options.append(f'model.backbone.init_cfg.checkpoint={runs[run]}')
     ckpt = train(config, tmp_path / 'probe', *options,
                  *SMALL_IMAGES['probe'])
     probe = load_state(ckpt)
-    student = load_state(runs['student'])
+    student = load_state(runs[run])
     prefix = 'architecture.backbone.'
     backbone = {k[len('backbone.'):]: v for k, v in probe.items()
                 if k.startswith('backbone.')}
@@ -248,14 +321,14 @@ def test_baseline_probe_builds_and_initialises(config, runs):
     assert cfg.model.backbone.backbone == stage.model.backbone.backbone
     if 'crd' in config:
         assert 'crd_lnet_abnet' in cfg.model.backbone.init_cfg.checkpoint
-        cfg.model.backbone.init_cfg.checkpoint = runs['student']
+        cfg.model.backbone.init_cfg.checkpoint = runs['crd']
     else:
         assert cfg.model.backbone.init_cfg is None
     model = MODELS.build(cfg.model)
     model.init_weights()
     conv1 = model.backbone.backbone.conv1.weight
     student_conv1 = load_state(
-        runs['student'])['architecture.backbone.backbone.conv1.weight']
+        runs['crd'])['architecture.backbone.backbone.conv1.weight']
     assert torch.equal(conv1, student_conv1) == ('crd' in config)
     assert not conv1.requires_grad
     x = torch.zeros(2, 3, SIZE, SIZE)

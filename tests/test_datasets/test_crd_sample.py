@@ -82,3 +82,49 @@ def test_mmrazor_crd_loss_reads_the_indices(cifar_root):
 def test_errors(cifar_root):
     with pytest.raises(ValueError, match='sample_mode'):
         _dataset(cifar_root, sample_mode='relax')
+
+
+def test_instance_mode_needs_no_labels(tmp_path):
+    """Unlabelled STL-10 (gt_label -1 everywhere): mode 'instance' draws the
+    negatives of image i uniformly from the other images."""
+    import mmdccd  # noqa: F401
+    from mmdccd.datasets.crd_sample import CRDSampleDataset
+    from tests.test_datasets.writers import write_stl10
+    images = np.zeros((5, 96, 96, 3), dtype=np.uint8)
+    root = write_stl10(str(tmp_path), splits=dict(unlabeled=images),
+                       labels={})
+    stl10 = dict(type='STL10', data_root=root, split='unlabeled',
+                 pipeline=[dict(type='PackInputs')])
+    with pytest.raises(ValueError, match="use sample_mode='instance'"):
+        CRDSampleDataset(stl10, neg_num=3)  # label-aware needs labels
+    np.random.seed(0)
+    dataset = CRDSampleDataset(stl10, neg_num=400, sample_mode='instance')
+    for idx in range(5):
+        sample = dataset[idx]['data_samples']
+        assert int(sample.sample_idx) == idx
+        assert int(sample.gt_label) == -1
+        contrast = sample.contrast_sample_idxs.numpy()
+        assert contrast.shape == (401, ) and contrast[0] == idx
+        negatives = contrast[1:]
+        # never the image itself, every other image, about equally often
+        # (100 expected each; binomial sd 8.7)
+        counts = np.bincount(negatives, minlength=5)
+        assert counts[idx] == 0
+        others = np.delete(counts, idx)
+        assert others.sum() == 400 and (abs(others - 100) < 40).all()
+
+
+def test_instance_mode_needs_two_images(tmp_path):
+    import mmdccd  # noqa: F401
+    from mmdccd.datasets.crd_sample import CRDSampleDataset
+    from tests.test_datasets.writers import write_stl10
+    root = write_stl10(
+        str(tmp_path),
+        splits=dict(unlabeled=np.zeros((1, 96, 96, 3), dtype=np.uint8)),
+        labels={})
+    with pytest.raises(ValueError, match='has 1'):
+        CRDSampleDataset(
+            dict(type='STL10', data_root=root, split='unlabeled',
+                 pipeline=[dict(type='PackInputs')]),
+            neg_num=3,
+            sample_mode='instance')

@@ -1,3 +1,4 @@
 from .dccd import DCCD
+from .frozen_teacher_distill import FrozenTeacherDistill
 
-__all__ = ['DCCD']
+__all__ = ['DCCD', 'FrozenTeacherDistill']

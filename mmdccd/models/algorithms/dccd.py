@@ -4,12 +4,11 @@ from typing import Dict, List, Optional, Sequence, Union
 import torch
 from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
-from mmrazor.models.algorithms import SingleTeacherDistill
 from mmrazor.models.algorithms.base import LossResults
-from mmrazor.models.utils import add_prefix
 from mmrazor.registry import MODELS
 
 from mmdccd.utils import split_views
+from .frozen_teacher_distill import FrozenTeacherDistill
 
 #: Total CCD weight times teacher width: beta = 25.6 / d (paper: 64 -> 0.4,
 #: 128 -> 0.2, 256 -> 0.1).
@@ -23,7 +22,7 @@ def default_beta(teacher_feat_dim: int) -> float:
 
 
 @MODELS.register_module()
-class DCCD(SingleTeacherDistill):
+class DCCD(FrozenTeacherDistill):
     r"""DCCD: difference-based channel contrastive distillation.
 
     Liu, Chen and Liu, "DCCD: Reducing Neural Network Redundancy via
@@ -41,6 +40,9 @@ class DCCD(SingleTeacherDistill):
     :math:`L_{CCD}` is :class:`ChannelContrastiveLoss` (eqs. 3-5) on the
     pooled penultimate features, the student's mapped by the connector
     :math:`M_s` (:class:`MLPConnector`) to the teacher width ``d``.
+    The frozen teacher (and, with ``calculate_student_loss=False``, the
+    student) runs in tensor mode, so no labels are needed then
+    (:class:`FrozenTeacherDistill`).
 
     The distiller (recorders, connectors, losses) is built from the arguments
     below, so a config for a new teacher/student pair only names the two
@@ -61,6 +63,8 @@ class DCCD(SingleTeacherDistill):
         theta (float): Contrastive weight :math:`\theta` of eq. (4).
             Defaults to 2.0.
         tau (float): Temperature of KD and DKD. Defaults to 4.0.
+        dkd_tau (float, optional): A temperature of DKD alone (fig. 9b's
+            "higher temperature for DKD"). Defaults to None (``tau``).
         imitation_weight (float): Weight of the imitation term of eq. (4).
             Defaults to 1.0.
         terms (Sequence[str]): Distillation terms used, a subset of
@@ -98,6 +102,7 @@ class DCCD(SingleTeacherDistill):
                  beta: Optional[float] = None,
                  theta: float = 2.0,
                  tau: float = 4.0,
+                 dkd_tau: Optional[float] = None,
                  imitation_weight: float = 1.0,
                  terms: Sequence[str] = DCCD_TERMS,
                  dkd_distance: str = 'kl',
@@ -131,7 +136,7 @@ class DCCD(SingleTeacherDistill):
         self.beta = default_beta(teacher_feat_dim) if beta is None else beta
         distiller = self._distiller_cfg(
             student_feat_dim, teacher_feat_dim, alpha, theta, tau,
-            imitation_weight, dkd_distance, connector, teacher_connector,
+            tau if dkd_tau is None else dkd_tau, imitation_weight, dkd_distance, connector, teacher_connector,
             dict(student_feat=student_feat_source,
                  teacher_feat=teacher_feat_source,
                  student_logits=student_logits_source,
@@ -154,7 +159,8 @@ class DCCD(SingleTeacherDistill):
 
     def _distiller_cfg(self, student_feat_dim: int, teacher_feat_dim: int,
                        alpha: float, theta: float, tau: float,
-                       imitation_weight: float, dkd_distance: str,
+                       dkd_tau: float, imitation_weight: float,
+                       dkd_distance: str,
                        connector: Optional[Dict],
                        teacher_connector: Optional[Dict],
                        sources: Dict[str, str],
@@ -184,7 +190,7 @@ class DCCD(SingleTeacherDistill):
         if 'dkd' in self.terms:
             losses['loss_dkd'] = dict(
                 type='DifferenceKDLoss',
-                tau=tau,
+                tau=dkd_tau,
                 distance=dkd_distance,
                 loss_weight=alpha)
             mappings['loss_dkd'] = logits
@@ -237,36 +243,4 @@ class DCCD(SingleTeacherDistill):
             ``calculate_student_loss``) and ``distill.loss_*``.
         """
         split_views(batch_inputs, self.num_views, min_rows=2)
-        losses = dict()
-        self.distiller.set_deliveries_override(False)
-        with self.distiller.teacher_recorders, self.distiller.deliveries:
-            if self.teacher_trainable:
-                teacher_losses = self.teacher(
-                    batch_inputs, data_samples, mode='loss')
-                losses.update(add_prefix(teacher_losses, 'teacher'))
-            else:
-                with torch.no_grad():
-                    self.teacher(batch_inputs, mode='tensor')
-
-        self.distiller.set_deliveries_override(True)
-        with self.distiller.student_recorders, self.distiller.deliveries:
-            if self.calculate_student_loss:
-                student_losses = self.student(
-                    batch_inputs, data_samples, mode='loss')
-                losses.update(add_prefix(student_losses, 'student'))
-            else:
-                self.student(batch_inputs, mode='tensor')
-
-        if not self.distillation_stopped:
-            losses.update(
-                add_prefix(self.distiller.compute_distill_losses(),
-                           'distill'))
-        return losses
-
-    def train(self, mode: bool = True) -> 'DCCD':
-        """Train the student; keep a frozen teacher entirely in eval mode
-        (BatchNorm statistics and dropout)."""
-        super().train(mode)
-        if not self.teacher_trainable:
-            self.teacher.eval()
-        return self
+        return super().loss(batch_inputs, data_samples)
