@@ -49,7 +49,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         '--amp',
         action='store_true',
-        help='mixed-precision training (AmpOptimWrapper)')
+        help='mixed-precision training: AmpOptimWrapper (float16 with loss '
+        'scaling) on a GPU, CPUAmpOptimWrapper (bfloat16 autocast) on a '
+        'host without one')
     parser.add_argument(
         '--auto-scale-lr',
         action='store_true',
@@ -91,13 +93,18 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
     if args.amp:
         wrapper_type = cfg.optim_wrapper.get('type', 'OptimWrapper')
-        if wrapper_type not in ('OptimWrapper', 'AmpOptimWrapper'):
+        amp_types = ('AmpOptimWrapper', 'CPUAmpOptimWrapper')
+        if wrapper_type not in ('OptimWrapper', ) + amp_types:
             raise ValueError(
                 f'--amp expects the config\'s optim_wrapper to be an '
                 f'OptimWrapper, found type={wrapper_type!r}; set '
                 'optim_wrapper.type=AmpOptimWrapper in the config instead.')
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+        if torch.cuda.is_available():
+            cfg.optim_wrapper.type = 'AmpOptimWrapper'
+            cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+        else:  # mmengine's AmpOptimWrapper refuses the CPU
+            cfg.optim_wrapper.type = 'CPUAmpOptimWrapper'
+            cfg.optim_wrapper.pop('loss_scale', None)
 
     if args.auto_scale_lr:
         if 'base_batch_size' not in cfg.get('auto_scale_lr', {}):

@@ -1,4 +1,7 @@
 from .cpu_distributed import setup_cpu_distributed
+from .precision import at_least_float32
 from .views import split_views, stack_views
 
-__all__ = ['setup_cpu_distributed', 'split_views', 'stack_views']
+__all__ = [
+    'at_least_float32', 'setup_cpu_distributed', 'split_views', 'stack_views'
+]

@@ -145,3 +145,19 @@ def test_mmpretrain_base_config_loads_and_builds():
     with torch.no_grad():
         logits = model(torch.zeros(2, 3, 8, 8), mode='tensor')
     assert tuple(logits.shape) == (2, 10)
+
+
+def test_amp_on_a_cpu_host_uses_bfloat16_autocast(tmp_path, image_folder):
+    """--amp without a GPU: mmengine's AmpOptimWrapper refuses the CPU, so
+    the tool picks CPUAmpOptimWrapper (bfloat16 autocast) and trains."""
+    from mmengine.config import Config
+    work_dir = str(tmp_path / 'amp')
+    run_tool([
+        'tools/train.py',
+        config_path('tiny_kd.py'), '--work-dir', work_dir, '--amp',
+        '--no-validate', '--cfg-options', *data_root_options(image_folder)
+    ])
+    saved = Config.fromfile(osp.join(work_dir, 'tiny_kd.py'))
+    assert saved.optim_wrapper.type == 'CPUAmpOptimWrapper'
+    assert 'loss_scale' not in saved.optim_wrapper
+    assert osp.isfile(osp.join(work_dir, 'iter_4.pth'))

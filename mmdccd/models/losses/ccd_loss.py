@@ -7,7 +7,7 @@ import torch.nn as nn
 from mmengine.dist import get_world_size
 from mmrazor.registry import MODELS
 
-from mmdccd.utils import split_views
+from mmdccd.utils import at_least_float32, split_views
 
 
 class _GatherRows(torch.autograd.Function):
@@ -159,14 +159,18 @@ class ChannelContrastiveLoss(nn.Module):
                 ``(V * b, d)``, view-major. Detached: the teacher is frozen.
 
         Returns:
-            torch.Tensor: The scalar loss.
+            torch.Tensor: The scalar loss, computed in float32 (under
+            autocast too).
         """
         self._check_inputs(preds_S, preds_T)
-        c_s = self._views(preds_S)
-        c_t = self._views(preds_T.detach())
-        if self.num_views == 1:
-            loss = self.eye_loss(c_s[0], c_t[0])
-        else:
-            loss = self.eye_loss(c_s[0], c_t[1]) + self.eye_loss(
-                c_s[1], c_t[0])
+        # float32 even under autocast (mixed precision): R sums b products
+        # of unit-variance values, which bfloat16 / float16 round to 3 digits
+        with torch.autocast(preds_S.device.type, enabled=False):
+            c_s = self._views(at_least_float32(preds_S))
+            c_t = self._views(at_least_float32(preds_T.detach()))
+            if self.num_views == 1:
+                loss = self.eye_loss(c_s[0], c_t[0])
+            else:
+                loss = self.eye_loss(c_s[0], c_t[1]) + self.eye_loss(
+                    c_s[1], c_t[0])
         return self.loss_weight * loss

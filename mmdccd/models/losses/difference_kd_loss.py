@@ -4,7 +4,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmrazor.registry import MODELS
 
-from mmdccd.utils import split_views
+from mmdccd.utils import at_least_float32, split_views
 
 
 def kd_kl(preds_S: torch.Tensor, preds_T: torch.Tensor,
@@ -78,15 +78,18 @@ class DifferenceKDLoss(nn.Module):
                 view-major. Detached: the teacher is frozen.
 
         Returns:
-            torch.Tensor: The scalar loss.
+            torch.Tensor: The scalar loss, computed in float32 (under
+            autocast too).
         """
         if preds_S.shape != preds_T.shape or preds_S.dim() != 2:
             raise ValueError(
                 'DifferenceKDLoss expects student and teacher logits of the '
                 'same (2b, num_classes) shape, got student '
                 f'{tuple(preds_S.shape)} and teacher {tuple(preds_T.shape)}.')
-        s1, s2 = split_views(preds_S, 2)
-        t1, t2 = split_views(preds_T.detach(), 2)
+        # float32 under mixed precision too: the differences are small, and
+        # their softmax at low precision would round them away
+        s1, s2 = split_views(at_least_float32(preds_S), 2)
+        t1, t2 = split_views(at_least_float32(preds_T.detach()), 2)
         d_s, d_t = s1 - s2, t1 - t2
         if self.distance == 'mse':
             loss = F.mse_loss(d_s, d_t)

@@ -144,3 +144,17 @@ def test_bad_shapes_raise_value_error(s_shape, t_shape, match):
 def test_num_views_validated():
     with pytest.raises(ValueError, match='num_views'):
         ChannelContrastiveLoss(num_views=3)
+
+
+def test_float32_under_bfloat16_autocast():
+    """Mixed precision: bfloat16 features give the float32 loss of the same
+    (rounded) values, not one computed with a bfloat16 matrix product."""
+    torch.manual_seed(0)
+    s = torch.randn(2 * 16, 32).bfloat16()
+    t = torch.randn(2 * 16, 32).bfloat16()
+    loss_fn = ChannelContrastiveLoss()
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        loss = loss_fn(s, t)
+    assert loss.dtype == torch.float32
+    expected = loss_fn(s.double(), t.double())
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-5)

@@ -90,3 +90,15 @@ def test_bad_input():
         DifferenceKDLoss()(torch.randn(4, 3), torch.randn(4, 5))
     with pytest.raises(ValueError, match='distance'):
         DifferenceKDLoss(distance='l1')
+
+
+def test_float32_for_low_precision_logits():
+    torch.manual_seed(0)
+    s = torch.randn(8, 10).bfloat16()
+    t = torch.randn(8, 10).bfloat16()
+    loss_fn = DifferenceKDLoss(tau=4.0)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        loss = loss_fn(s, t)
+    assert loss.dtype == torch.float32
+    expected = loss_fn(s.double(), t.double())
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-5)
