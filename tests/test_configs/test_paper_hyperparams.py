@@ -164,6 +164,9 @@ def test_fig9_sweeps():
         model = load(f'configs/dccd/ablations/{stem}_dkd-mse-kd.py').model
         assert (tuple(model.terms), model.dkd_distance) == (('kd', 'dkd'),
                                                             'mse')
+        hot = load(f'configs/dccd/ablations/{stem}_dkd-tau8-kd.py').model
+        assert (tuple(hot.terms), hot.tau, hot.dkd_tau) == (('kd', 'dkd'),
+                                                            4.0, 8.0)
 
 
 @pytest.mark.parametrize('aug', ['mixup', 'randaugment', 'randerasing'])

@@ -133,6 +133,11 @@ def test_switches_and_weights():
     assert default_beta(2048) == pytest.approx(0.0125)
     mse = build(terms=('dkd', ), dkd_distance='mse')
     assert mse.distiller.distill_losses['loss_dkd'].distance == 'mse'
+    # fig. 9b: a temperature of DKD alone
+    hot = build(tau=4.0, dkd_tau=8.0).distiller.distill_losses
+    assert (hot['loss_kd'].tau, hot['loss_dkd'].tau) == (4.0, 8.0)
+    same = build(tau=3.0).distiller.distill_losses
+    assert (same['loss_kd'].tau, same['loss_dkd'].tau) == (3.0, 3.0)
 
 
 def test_student_metrics_in_predict_mode():
