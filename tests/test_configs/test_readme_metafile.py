@@ -90,3 +90,22 @@ def test_paper_numbers_spot_checks():
     for name, top1 in expected.items():
         metrics = by_name[name]['Results'][0]['Metrics']
         assert metrics['Top 1 Accuracy'] == pytest.approx(top1), name
+
+
+def test_every_metafile_is_imported_and_names_its_configs():
+    """mim reads model-index.yml: each folder's metafile is imported, and
+    every model there is a config whose basename is the model name."""
+    import glob
+    with open(osp.join(REPO_ROOT, 'model-index.yml')) as f:
+        imported = set(yaml.safe_load(f)['Import'])
+    found = {
+        osp.relpath(p, REPO_ROOT)
+        for p in glob.glob(osp.join(REPO_ROOT, 'configs', '*', 'metafile.yml'))
+    }
+    assert found == imported
+    for path in found:
+        with open(osp.join(REPO_ROOT, path)) as f:
+            models = yaml.safe_load(f)['Models']
+        for m in models:
+            assert osp.isfile(osp.join(REPO_ROOT, m['Config'])), m
+            assert osp.splitext(osp.basename(m['Config']))[0] == m['Name']
