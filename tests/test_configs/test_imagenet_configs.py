@@ -107,3 +107,53 @@ def test_r34_r18_trains_two_iterations_and_tests(tmp_path):
         str(tmp_path / 'test'), '--cfg-options', *options
     ], timeout=600).stdout
     assert re.search(r'accuracy/top1: \d+\.\d+', result), result[-3000:]
+
+
+@pytest.fixture(scope='module')
+def imagenet(tmp_path_factory):
+    root = str(tmp_path_factory.mktemp('imagenet') / 'imagenet')
+    write_imagenet(root)
+    return root
+
+
+#: The other Table II columns and the KD baseline: config -> (index of the
+#: crop in the train pipeline, losses logged).
+OTHER_CONFIGS = {
+    'configs/dccd/r34_r18_in1k_ccd.py':
+    ('1.transforms.0', ('student.loss', 'distill.loss_ccd')),
+    'configs/dccd/r34_r18_in1k_ccd-kd.py':
+    ('1.transforms.0', ('student.loss', 'distill.loss_kd',
+                        'distill.loss_ccd')),
+    'configs/dccd/r34_r18_in1k_dkd-kd.py':
+    ('1.transforms.0', ('student.loss', 'distill.loss_kd',
+                        'distill.loss_dkd')),
+    'configs/dccd/r34_r18_in1k_star.py':
+    ('1.transforms.0', ('student.loss', 'distill.loss_kd', 'distill.loss_dkd',
+                        'distill.loss_ccd')),
+    'configs/kd/r34_r18_in1k.py': ('1', ('student.loss', 'distill.loss_kd')),
+}
+
+
+@pytest.mark.parametrize('path', sorted(OTHER_CONFIGS))
+def test_other_in1k_configs_train_one_iteration(path, imagenet, tmp_path):
+    """One iteration of 2 images through tools/train.py with the real
+    ResNet-34 / ResNet-18 (crops of 64 instead of 224, to keep it short);
+    only the losses of the column's terms are logged."""
+    crop, losses = OTHER_CONFIGS[path]
+    work_dir = str(tmp_path / 'work')
+    options = [
+        'model.teacher_ckpt=None', 'train_cfg.max_epochs=1',
+        'default_hooks.logger.interval=1',
+        f'train_dataloader.dataset.pipeline.{crop}.scale=64',
+        f'train_dataloader.dataset.data_root={imagenet}',
+        'train_dataloader.dataset.indices=2', 'train_dataloader.batch_size=2',
+        'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False'
+    ]
+    out = run_tool(['tools/train.py', path, '--work-dir', work_dir,
+                    '--no-validate', '--cfg-options', *options],
+                   timeout=600).stdout
+    assert re.search(r'Epoch\(train\)\s+\[1\]\[1/1\]', out), out[-3000:]
+    logged = set(re.findall(r'(?:student|distill)\.loss\w*', out))
+    assert logged == set(losses), out[-3000:]
+    assert osp.isfile(osp.join(work_dir, 'epoch_1.pth'))
