@@ -121,3 +121,30 @@ def run_python(code: str,
                           stderr=subprocess.STDOUT,
                           text=True,
                           timeout=timeout)
+
+
+def tiny_classifier(width: int,
+                    num_classes: int = 5,
+                    dropout: bool = False) -> dict:
+    """An mmpretrain CIFAR ResNet-18 classifier ``width`` channels wide
+    (pooled feature ``8 * width``); with ``dropout`` a stacked head with a
+    dropout layer."""
+    head = dict(
+        type='LinearClsHead', num_classes=num_classes, in_channels=width * 8)
+    if dropout:
+        head = dict(
+            type='StackedLinearClsHead',
+            num_classes=num_classes,
+            in_channels=width * 8,
+            mid_channels=[16],
+            dropout_rate=0.5)
+    return dict(
+        _scope_='mmpretrain',
+        type='ImageClassifier',
+        backbone=dict(
+            type='ResNet_CIFAR',
+            depth=18,
+            base_channels=width,
+            stem_channels=width),
+        neck=dict(type='GlobalAveragePooling'),
+        head=head)

@@ -6,12 +6,9 @@
 # same stacked 2b-row Lab batch, the L-Net its L channel, the ab-Net its a, b
 # channels. L_CCD (eq. 5) on the pooled 512-d stage-4 features, student
 # mapped by the 2-layer MLPConnector; beta = 25.6 / 512 = 0.05.
-# Recipe (the paper gives none; see README.md): 100 epochs, SGD lr 0.1
-# momentum 0.9 wd 5e-4, cosine to 0, batch 128 images (256 rows).
-_base_ = [
-    '../_base_/default_runtime.py', '../_base_/models/dccd.py',
-    './_base_/lab_resnet18.py'
-]
+# Recipe: _base_/stl10_unlabeled_distill.py (100 epochs, SGD lr 0.1, cosine,
+# batch 128 images = 256 rows).
+_base_ = ['../_base_/models/dccd.py', './_base_/stl10_unlabeled_distill.py']
 
 model = dict(
     architecture={{_base_.abnet}},
@@ -27,9 +24,6 @@ model = dict(
         mean=None,
         std=None,
         to_rgb=False))
-# The student's classification head runs (its input is the CCD feature) but
-# gets no loss, so DDP must allow parameters without gradients.
-find_unused_parameters = True
 
 # STL10 hands out RGB uint8 96x96 images; Lab comes after the spatial
 # augmentations, in every view.
@@ -43,31 +37,8 @@ train_pipeline = [
     dict(type='PackInputs'),
 ]
 train_dataloader = dict(
-    batch_size=128,
-    num_workers=8,
-    persistent_workers=True,
-    collate_fn=dict(type='default_collate'),
-    sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type='STL10',
         data_root='data/stl10',
         split='unlabeled',
         pipeline=train_pipeline))
-
-# No labels, no validation: the student is evaluated by the linear probes
-# (probe_abnet_stage{1,2,3,4}_stl10_lab.py).
-val_cfg = None
-val_dataloader = None
-val_evaluator = None
-test_cfg = None
-test_dataloader = None
-test_evaluator = None
-
-optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4))
-param_scheduler = dict(
-    type='CosineAnnealingLR', by_epoch=True, T_max=100, eta_min=0.0)
-train_cfg = dict(by_epoch=True, max_epochs=100)
-auto_scale_lr = dict(base_batch_size=128)
-default_hooks = dict(
-    checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=2))

@@ -9,14 +9,10 @@
 # protocol; CCD's two views are CCD's own): RandomResizedCrop 64 + flip,
 # then Lab. Embeddings: Linear(512, 128) + L2 norm on both pooled 512-d
 # stage-4 features, NCE temperature 0.07, memory momentum 0.5.
-# The recipe is the CCD student's (ccd_lnet_abnet_stl10_lab.py), so only the
-# objective differs: 100 epochs, batch 128, SGD lr 0.1 momentum 0.9 wd 5e-4,
-# cosine to 0. The probes probe_crd_abnet_stage{1,2,3,4}_stl10_lab.py read
-# its checkpoint.
-_base_ = [
-    '../_base_/default_runtime.py', '../_base_/models/crd.py',
-    './_base_/lab_resnet18.py'
-]
+# The recipe is the CCD student's (_base_/stl10_unlabeled_distill.py), so
+# only the objective differs. The probes
+# probe_crd_abnet_stage{1,2,3,4}_stl10_lab.py read its checkpoint.
+_base_ = ['../_base_/models/crd.py', './_base_/stl10_unlabeled_distill.py']
 
 num_images = 100000  # STL-10 unlabeled_X.bin
 neg_num = 16384
@@ -37,10 +33,6 @@ model = dict(
                 loss_weight=1.0, neg_num=neg_num, sample_n=num_images)),
         connectors=dict(
             crd_student=dict(dim_in=512), crd_teacher=dict(dim_in=512))))
-# The student's classification head runs (its input is the CRD feature) but
-# gets no loss, so DDP must allow parameters without gradients.
-find_unused_parameters = True
-
 # STL10 hands out RGB uint8 96x96 images; Lab comes after the crop.
 train_pipeline = [
     dict(type='RandomResizedCrop', scale=64, crop_ratio_range=(0.2, 1.0)),
@@ -49,11 +41,6 @@ train_pipeline = [
     dict(type='PackInputs'),
 ]
 train_dataloader = dict(
-    batch_size=128,
-    num_workers=8,
-    persistent_workers=True,
-    collate_fn=dict(type='default_collate'),
-    sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type='CRDSampleDataset',
         neg_num=neg_num,
@@ -63,20 +50,3 @@ train_dataloader = dict(
             data_root='data/stl10',
             split='unlabeled',
             pipeline=train_pipeline)))
-
-# No labels, no validation: the student is evaluated by the linear probes.
-val_cfg = None
-val_dataloader = None
-val_evaluator = None
-test_cfg = None
-test_dataloader = None
-test_evaluator = None
-
-optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4))
-param_scheduler = dict(
-    type='CosineAnnealingLR', by_epoch=True, T_max=100, eta_min=0.0)
-train_cfg = dict(by_epoch=True, max_epochs=100)
-auto_scale_lr = dict(base_batch_size=128)
-default_hooks = dict(
-    checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=2))

@@ -9,28 +9,7 @@ from mmrazor.registry import MODELS
 
 from mmdccd.models.algorithms.dccd import default_beta
 from mmdccd.models.losses import ChannelContrastiveLoss, DifferenceKDLoss
-
-
-def classifier(width, num_classes=5, dropout=False):
-    head = dict(
-        type='LinearClsHead', num_classes=num_classes, in_channels=width * 8)
-    if dropout:
-        head = dict(
-            type='StackedLinearClsHead',
-            num_classes=num_classes,
-            in_channels=width * 8,
-            mid_channels=[16],
-            dropout_rate=0.5)
-    return dict(
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(
-            type='ResNet_CIFAR',
-            depth=18,
-            base_channels=width,
-            stem_channels=width),
-        neck=dict(type='GlobalAveragePooling'),
-        head=head)
+from tests.utils import tiny_classifier as classifier
 
 
 def build(**kwargs):

@@ -10,20 +10,7 @@ from mmpretrain.structures import DataSample
 from mmrazor.registry import MODELS
 
 import mmdccd  # noqa: F401
-
-
-def classifier(width):
-    return dict(
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(
-            type='ResNet_CIFAR',
-            depth=18,
-            base_channels=width,
-            stem_channels=width),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=5,
-                  in_channels=width * 8))
+from tests.utils import tiny_classifier as classifier
 
 
 def build(calculate_student_loss=False,
