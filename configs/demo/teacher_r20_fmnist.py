@@ -13,4 +13,4 @@ model = dict(
         in_channels=64,
         loss=dict(type='CrossEntropyLoss', loss_weight=1.0)))
 
-train_cfg = dict(max_iters=1500, val_interval=500)
+train_cfg = dict(max_iters=1000, val_interval=500)

@@ -27,6 +27,9 @@ def test_demo_quick(tmp_path, capsys):
     with open(result['paths']['json']) as f:
         saved = json.load(f)
     assert set(saved['methods']) == set(methods)
+    # bfloat16 autocast exactly where this CPU computes bfloat16 natively
+    from mmdccd.engine.optimizers import cpu_supports_bf16
+    assert saved['precision'] == ('bf16' if cpu_supports_bf16() else 'fp32')
     for r in saved['methods'].values():
         # validation after iterations 2 and 4 (QUICK), accuracies in %
         assert [it for it, _ in r['curve']] == [2, 4]

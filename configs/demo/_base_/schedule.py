@@ -1,8 +1,8 @@
 # The demo's fixed budget: iteration-based SGD with a cosine learning rate,
 # validated on the held-out 'val' subset every `val_interval` iterations.
 # Every student run (CE, KD, DCCD) gets the same iterations of the same 128
-# images (about 2.3 epochs of the 55k training subset), as in the paper's
-# protocol; DCCD sees two views of each image (256 network rows).
+# images (800 x 128, about 1.9 epochs of the 55k training subset), as in the
+# paper's protocol; DCCD sees two views of each image (256 network rows).
 _base_ = ['../../_base_/default_runtime.py']
 
 optim_wrapper = dict(
@@ -10,7 +10,7 @@ optim_wrapper = dict(
                    nesterov=True))
 param_scheduler = dict(type='CosineAnnealingLR', by_epoch=False, eta_min=0.)
 
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=1000, val_interval=200)
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=800, val_interval=200)
 val_cfg = dict()
 test_cfg = dict()
 
