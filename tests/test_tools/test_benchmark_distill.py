@@ -49,3 +49,19 @@ def test_dccd_iteration_runs_tiny():
         del benchmark_distill.PAIRS['tiny']
     assert r['rows'] == 4 and r['images'] == 2
     assert r['rows_per_sec'] == pytest.approx(4 / r['sec_per_iter'])
+
+
+def test_rounds_merge_to_the_median_of_all_iterations():
+    base = dict(method='dccd', pair='p', rows=4, images=2)
+    rounds = [
+        dict(base, sec_per_iter=1.0, rows_per_sec=4.0, peak_mem_mib=5.0,
+             times=[1.0, 3.0]),
+        dict(base, sec_per_iter=2.0, rows_per_sec=2.0, peak_mem_mib=7.0,
+             times=[2.0, 4.0, 5.0]),
+    ]
+    merged = benchmark_distill.merge_rounds(rounds)
+    assert merged['sec_per_iter'] == 3.0  # median of 1, 3, 2, 4, 5
+    assert merged['rows_per_sec'] == pytest.approx(4 / 3.0)
+    assert merged['peak_mem_mib'] == 7.0
+    failed = dict(method='crd', pair='p', error='ValueError: x')
+    assert benchmark_distill.merge_rounds([rounds[0], failed]) is failed

@@ -24,7 +24,7 @@ Example::
 
     python tools/analysis_tools/benchmark_distill.py \
         --pairs resnet56-resnet20 resnet32x4-resnet8x4 --batch-size 64 \
-        --iters 10 --warmup 3 --device cpu --out docs/bench_cpu.md
+        --iters 10 --warmup 3 --rounds 3 --device cpu --out bench_cpu.md
 """
 import argparse
 import gc
@@ -241,7 +241,22 @@ def bench_one(method: str, pair: str, b: int, iters: int, warmup: int,
     return dict(
         method=method, pair=pair, rows=rows, images=b if method in (
             'student', 'dccd') else 2 * b, sec_per_iter=sec,
-        rows_per_sec=rows / sec, peak_mem_mib=mem)
+        rows_per_sec=rows / sec, peak_mem_mib=mem, times=times)
+
+
+def merge_rounds(rounds: List[Dict]) -> Dict:
+    """One result from the rounds of one method: the median over the
+    iterations of all rounds, the largest peak memory."""
+    if any('error' in r for r in rounds):
+        return next(r for r in rounds if 'error' in r)
+    times = [t for r in rounds for t in r['times']]
+    sec = statistics.median(times)
+    return dict(
+        rounds[0],
+        sec_per_iter=sec,
+        rows_per_sec=rounds[0]['rows'] / sec,
+        peak_mem_mib=max(r['peak_mem_mib'] for r in rounds),
+        times=times)
 
 
 def format_table(results: List[Dict], device: str) -> str:
@@ -284,6 +299,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--iters', type=int, default=10)
     parser.add_argument('--warmup', type=int, default=3)
     parser.add_argument(
+        '--rounds', type=int, default=1,
+        help='repeat the methods of a pair in turn this many times (each '
+        'round: build, warm-up, --iters timed iterations) and take the '
+        'median over all rounds: a slow drift of the machine\'s speed then '
+        'reaches every method alike')
+    parser.add_argument(
         '--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--threads', type=int, default=None,
                         help='torch CPU threads (default: torch\'s)')
@@ -298,19 +319,24 @@ def main(argv=None) -> List[Dict]:
     init_default_scope('mmrazor')
     results = []
     for pair in args.pairs:
-        for method in args.methods:
-            try:
-                r = bench_one(method, pair, args.batch_size, args.iters,
-                              args.warmup, args.device)
-            except Exception as e:  # report, e.g. CRD, and go on
-                r = dict(method=method, pair=pair,
-                         error=f'{type(e).__name__}: {str(e)[:120]}')
-                print(f'{pair} {method}: failed: {r["error"]}', flush=True)
-            else:
-                print(f'{pair} {method}: {r["sec_per_iter"]:.3f} s/iter, '
-                      f'{r["rows_per_sec"]:.1f} rows/s, '
-                      f'{r["peak_mem_mib"]:.0f} MiB', flush=True)
-            results.append(r)
+        rounds: Dict[str, List[Dict]] = {m: [] for m in args.methods}
+        for i in range(args.rounds):
+            for method in args.methods:
+                try:
+                    r = bench_one(method, pair, args.batch_size, args.iters,
+                                  args.warmup, args.device)
+                except Exception as e:  # report, e.g. CRD, and go on
+                    r = dict(method=method, pair=pair,
+                             error=f'{type(e).__name__}: {str(e)[:120]}')
+                    print(f'{pair} {method}: failed: {r["error"]}',
+                          flush=True)
+                else:
+                    print(f'{pair} {method} (round {i + 1}/{args.rounds}): '
+                          f'{r["sec_per_iter"]:.3f} s/iter, '
+                          f'{r["rows_per_sec"]:.1f} rows/s, '
+                          f'{r["peak_mem_mib"]:.0f} MiB', flush=True)
+                rounds[method].append(r)
+        results += [merge_rounds(rounds[m]) for m in args.methods]
     device = args.device
     if device == 'cpu':
         device_desc = f'CPU, {torch.get_num_threads()} threads'
@@ -318,8 +344,8 @@ def main(argv=None) -> List[Dict]:
         device_desc = torch.cuda.get_device_name(device)
     table = format_table(results, args.device)
     header = (f'{device_desc}; b = {args.batch_size}, median of '
-              f'{args.iters} iterations after {args.warmup} warm-up; torch '
-              f'{torch.__version__}\n\n')
+              f'{args.rounds} x {args.iters} iterations (each round after '
+              f'{args.warmup} warm-up); torch {torch.__version__}\n\n')
     print('\n' + header + table)
     if args.out:
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
