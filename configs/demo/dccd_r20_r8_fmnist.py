@@ -2,7 +2,8 @@
 # theta = 2, tau = 4), teacher resnet20 -> student resnet8. beta = 0.025, the
 # best of four values on the held-out val split
 # (tools/analysis_tools/demo_sweep.py, docs/demo.md): the paper's
-# 25.6 / 64 = 0.4 lets CCD dominate this short budget (val 84.08 % vs 88.72). 128 images x 2 views (DualView) = 256 rows an iteration: the same
+# 25.6 / 64 = 0.4 lets CCD dominate this short budget (val 84.08 % vs 88.72).
+# 128 images x 2 views (DualView) = 256 rows an iteration: the same
 # images and iterations as the CE and KD runs (the paper's protocol).
 # tools/demo.py sets teacher_ckpt.
 _base_ = ['./kd_r20_r8_fmnist.py']

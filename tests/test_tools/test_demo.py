@@ -41,6 +41,6 @@ def test_demo_quick(tmp_path, capsys):
     # (keyed by the config and the training files the run read)
     used_root = saved['data_root']
     other = demo.build_cfg(demo.TEACHER, used_root, str(tmp_path / 'o'),
-                           quick=True)
+                           quick=True, precision=saved['precision'])
     key = demo.teacher_key(other, used_root)
     assert key in saved['teacher_checkpoint']

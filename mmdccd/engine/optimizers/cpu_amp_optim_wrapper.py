@@ -11,11 +11,8 @@ from mmengine.registry import OPTIM_WRAPPERS
 def cpu_supports_bf16() -> bool:
     """Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX), so
     that bfloat16 autocast is faster than float32 rather than slower."""
-    cpu = getattr(torch, 'cpu', None)
     checks = ('_is_amx_tile_supported', '_is_avx512_bf16_supported')
-    return any(
-        getattr(cpu, name, lambda: False)() for name in checks
-        if cpu is not None)
+    return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
 
 
 @OPTIM_WRAPPERS.register_module()

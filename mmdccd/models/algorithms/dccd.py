@@ -136,7 +136,8 @@ class DCCD(FrozenTeacherDistill):
         self.beta = default_beta(teacher_feat_dim) if beta is None else beta
         distiller = self._distiller_cfg(
             student_feat_dim, teacher_feat_dim, alpha, theta, tau,
-            tau if dkd_tau is None else dkd_tau, imitation_weight, dkd_distance, connector, teacher_connector,
+            tau if dkd_tau is None else dkd_tau, imitation_weight,
+            dkd_distance, connector, teacher_connector,
             dict(student_feat=student_feat_source,
                  teacher_feat=teacher_feat_source,
                  student_logits=student_logits_source,
