@@ -26,6 +26,7 @@ from typing import Dict, List, Tuple
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 import demo  # noqa: E402  (tools/demo.py: data, configs, runs, teacher)
+import torch  # noqa: E402
 
 #: A setting: its label and its ``--cfg-options``-style overrides.
 Setting = Tuple[str, Dict[str, float]]
@@ -74,18 +75,19 @@ def sweep(method: str, data_root: str, work_dir: str, teacher_ckpt: str,
     return results
 
 
-def format_table(results: Dict[str, List[Dict]]) -> str:
-    """Markdown table of every setting, the chosen ones marked."""
+def format_table(results: Dict[str, List[Dict]], chosen: Dict[str,
+                                                              str]) -> str:
+    """Markdown table of every setting, the ``chosen`` ones (method ->
+    setting name) marked."""
     lines = [
         '| method | setting | val top-1 (%) | train time (s) | chosen |',
         '| --- | --- | ---: | ---: | :---: |'
     ]
     for method, rows in results.items():
-        best = max(rows, key=lambda r: r['val_top1'])
         for r in rows:
+            mark = 'yes' if r['name'] == chosen[method] else ''
             lines.append(f'| {method} | {r["name"]} | {r["val_top1"]:.2f} | '
-                         f'{r["train_time_s"]:.0f} | '
-                         f'{"yes" if r is best else ""} |')
+                         f'{r["train_time_s"]:.0f} | {mark} |')
     return '\n'.join(lines)
 
 
@@ -101,7 +103,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> Dict:
     args = parse_args(argv)
-    demo.torch.set_num_threads(args.threads)
+    torch.set_num_threads(args.threads)
     start = time.time()
     data_root = demo.find_data_root(args.data_root)
     work_dir = osp.abspath(args.work_dir)
@@ -114,11 +116,12 @@ def main(argv=None) -> Dict:
                       precision)
         for method in args.methods
     }
-    chosen = {
+    best = {
         method: max(rows, key=lambda r: r['val_top1'])
         for method, rows in results.items()
     }
-    table = format_table(results)
+    chosen = {method: r['name'] for method, r in best.items()}
+    table = format_table(results, chosen)
     paths = dict(
         json=osp.join(work_dir, 'sweep.json'),
         md=osp.join(work_dir, 'sweep.md'))
@@ -130,7 +133,7 @@ def main(argv=None) -> Dict:
                 precision=precision,
                 teacher_checkpoint=teacher_ckpt,
                 results=results,
-                chosen={m: r['name'] for m, r in chosen.items()},
+                chosen=chosen,
                 wall_time_s=time.time() - start),
             f,
             indent=2)
@@ -139,15 +142,12 @@ def main(argv=None) -> Dict:
     print('\nFashion-MNIST demo sweep, scored on the val split (5,000 '
           'held-out training images); the test set was not used:')
     print(table)
-    for method, best in chosen.items():
-        print(f'chosen for {method}: {best["name"]} (val top-1 '
-              f'{best["val_top1"]:.2f} %)')
+    for method, r in best.items():
+        print(f'chosen for {method}: {r["name"]} (val top-1 '
+              f'{r["val_top1"]:.2f} %)')
     print(f'\ntable: {paths["md"]}\njson: {paths["json"]}\n'
           f'wall time: {time.time() - start:.0f} s')
-    return dict(
-        results=results,
-        chosen={m: r['name'] for m, r in chosen.items()},
-        paths=paths)
+    return dict(results=results, chosen=chosen, paths=paths)
 
 
 if __name__ == '__main__':
