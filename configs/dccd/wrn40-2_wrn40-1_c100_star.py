@@ -1,19 +1,11 @@
 # DCCD*, wrn_40_2 -> wrn_40_1 on CIFAR-100 (paper Table VII: 75.94):
-# DCCD plus the rotation augmentation (RandomRotate90 in each view;
-# see configs/dccd/README.md).
+# the pair's DCCD plus SSKD's rotation in each view, hard-label CE on the
+# upright rows only (see configs/dccd/README.md, "DCCD*").
 #   tools/dist_train.sh configs/dccd/wrn40-2_wrn40-1_c100_star.py 1
 _base_ = [
-    '../_base_/models/dccd.py',
-    '../_base_/models/cifar/wrn_40_2.py',
-    '../_base_/models/cifar/wrn_40_1.py',
+    './wrn40-2_wrn40-1_c100.py',
     '../_base_/datasets/cifar100_bs64_dualview_rot.py',
-    '../_base_/schedules/cifar100_bs64_240e.py',
 ]
 
-model = dict(
-    architecture={{_base_.wrn_40_1}},
-    teacher={{_base_.wrn_40_2}},
-    teacher_ckpt='work_dirs/wrn40-2_c100/epoch_240.pth',
-    student_feat_dim=64,
-    teacher_feat_dim=128)
-val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
+train_dataloader = dict(dataset=dict(pipeline={{_base_.rot_train_pipeline}}))
+model = dict(architecture=dict(head=dict(type='UprightLinearClsHead')))

@@ -1,2 +1,2 @@
 from . import (algorithms, backbones, connectors, data_preprocessors,  # noqa
-               losses, necks, pruning, utils)
+               heads, losses, necks, pruning, utils)

@@ -27,7 +27,13 @@ class DualView(BaseTransform):
     ``results['img']`` becomes a list of ``num_views`` images; ``PackInputs``
     turns it into a list of tensors, which
     :class:`~mmdccd.models.MultiViewClsDataPreprocessor` stacks view-major.
-    Other keys are taken from the first view. Unlike mmpretrain's
+    Keys named in ``view_keys`` (by default ``rotate90_k``, the quarter turns
+    of :class:`~mmdccd.datasets.transforms.RandomRotate90`) become lists of
+    one value a view; other keys are taken from the first view. To carry such
+    a key to the model, name it in ``PackInputs``'s ``algorithm_keys``:
+    :class:`~mmdccd.models.MultiViewClsDataPreprocessor` gives the data
+    sample of each row its own view's value (DCCD*'s CE on upright rows,
+    :class:`~mmdccd.models.heads.UprightLinearClsHead`). Unlike mmpretrain's
     ``MultiView`` (which deep-copies the whole result dict per view), only the
     image array is copied, once per view that might modify it in place.
 
@@ -38,12 +44,16 @@ class DualView(BaseTransform):
             pipeline for the second view (e.g. asymmetric augmentation).
             Defaults to None (both views use ``transforms``).
         num_views (int): Number of views. Defaults to 2.
+        view_keys (Sequence[str]): Result keys kept per view, as a list of
+            ``num_views`` values (a key no view sets is left out).
+            Defaults to ``('rotate90_k', )``.
     """
 
     def __init__(self,
                  transforms: Pipeline,
                  second_transforms: Optional[Pipeline] = None,
-                 num_views: int = 2) -> None:
+                 num_views: int = 2,
+                 view_keys: Sequence[str] = ('rotate90_k', )) -> None:
         if num_views < 1:
             raise ValueError(f'num_views must be >= 1, got {num_views}.')
         if second_transforms is not None and num_views != 2:
@@ -54,6 +64,7 @@ class DualView(BaseTransform):
         if second_transforms is not None:
             self.pipelines[1] = self._compose(second_transforms)
         self.num_views = num_views
+        self.view_keys = tuple(view_keys)
 
     @staticmethod
     def _compose(transforms: Pipeline) -> Compose:
@@ -70,8 +81,8 @@ class DualView(BaseTransform):
             results (dict): Result dict holding the decoded ``img``.
 
         Returns:
-            dict: The first view's result dict with ``img`` replaced by the
-            list of all views.
+            dict: The first view's result dict with ``img`` and each of
+            ``view_keys`` replaced by the list of all views' values.
         """
         if 'img' not in results:
             raise ValueError(
@@ -88,9 +99,20 @@ class DualView(BaseTransform):
             views.append(view)
         out = views[0]
         out['img'] = [view['img'] for view in views]
+        for key in self.view_keys:
+            if any(key in view for view in views):
+                missing = [i + 1 for i, v in enumerate(views) if key not in v]
+                if missing:
+                    raise ValueError(
+                        f'DualView keeps "{key}" per view, but view(s) '
+                        f'{missing} of {self.num_views} did not set it. Give '
+                        'every view the transform that sets it, or drop the '
+                        'key from view_keys.')
+                out[key] = [view[key] for view in views]
         return out
 
     def __repr__(self) -> str:
         body = ''.join(f'\n  view {i + 1}: {p}'
                        for i, p in enumerate(self.pipelines))
-        return f'{self.__class__.__name__}(num_views={self.num_views},{body})'
+        return (f'{self.__class__.__name__}(num_views={self.num_views}, '
+                f'view_keys={self.view_keys},{body})')

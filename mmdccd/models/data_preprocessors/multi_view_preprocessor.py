@@ -24,7 +24,11 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
     batch of ``V * b`` rows (:mod:`mmdccd.utils.views`). The data samples are
     repeated per view (copies for views after the first, so per-row fields
     such as mixed scores stay separate), so the classification loss covers
-    all ``V * b`` rows.
+    all ``V * b`` rows. A data-sample field named in ``view_keys`` that holds
+    one value a view (``DualView``'s ``view_keys`` packed by ``PackInputs``'s
+    ``algorithm_keys``) is split so the sample of row ``v * b + i`` holds
+    view ``v``'s value: DCCD*'s rotation flag ``rotate90_k`` reaches the head
+    this way (:class:`~mmdccd.models.heads.UprightLinearClsHead`).
 
     Inputs may come from :class:`~mmdccd.datasets.transforms.DualView` +
     ``PackInputs`` through either collate function:
@@ -44,15 +48,21 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
 
     Args:
         num_views (int): Views per image expected in training. Defaults to 2.
+        view_keys (Sequence[str]): Data-sample fields holding one value a
+            view, split per row. Defaults to ``('rotate90_k', )``.
         **kwargs: Arguments of :class:`ClsDataPreprocessor` (``mean``,
             ``std``, ``to_rgb``, ``pad_size_divisor``, ``batch_augments``...).
     """
 
-    def __init__(self, num_views: int = 2, **kwargs) -> None:
+    def __init__(self,
+                 num_views: int = 2,
+                 view_keys: Sequence[str] = ('rotate90_k', ),
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         if num_views < 1:
             raise ValueError(f'num_views must be >= 1, got {num_views}.')
         self.num_views = num_views
+        self.view_keys = tuple(view_keys)
 
     @staticmethod
     def _split_views(inputs) -> Optional[List]:
@@ -119,12 +129,31 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
             views = self._mix_views(views, data_samples)
         inputs = stack_views(views)
         if data_samples is not None:
-            data_samples = self.cast_data(list(data_samples))
-            data_samples = data_samples + [
-                sample.clone() for _ in range(len(views) - 1)
-                for sample in data_samples
-            ]
+            data_samples = self._repeat_per_view(
+                self.cast_data(list(data_samples)), len(views))
         return {'inputs': inputs, 'data_samples': data_samples}
+
+    def _repeat_per_view(self, data_samples: List[DataSample],
+                         num_views: int) -> List[DataSample]:
+        """The ``b`` samples repeated view-major to ``V * b``, each of
+        ``view_keys`` holding its own view's value."""
+        rows = data_samples + [
+            sample.clone() for _ in range(num_views - 1)
+            for sample in data_samples
+        ]
+        for key in self.view_keys:
+            for row, sample in enumerate(rows):
+                if key not in sample:
+                    continue
+                values = sample.get(key)
+                if not isinstance(values, (list, tuple)) or \
+                        len(values) != num_views:
+                    raise ValueError(
+                        f'Data-sample field "{key}" should hold one value '
+                        f'for each of the {num_views} views, got {values!r}. '
+                        f"Keep it per view with DualView's view_keys.")
+                sample.set_field(values[row // len(data_samples)], key)
+        return rows
 
     def _mix_views(self, views: Sequence[torch.Tensor],
                    data_samples: Optional[List[DataSample]]) -> List:

@@ -84,3 +84,26 @@ def test_second_pipeline_and_errors():
     assert np.array_equal(out['img'][1], img[:, ::-1])
     with pytest.raises(ValueError, match='after LoadImageFromFile'):
         DualView(transforms=[])(dict(img_path='x.png'))
+
+
+def test_view_keys_keep_every_views_value():
+    """RandomRotate90 in each view: rotate90_k becomes one value a view, and
+    each view's image is rotated by its own value."""
+    np.random.seed(3)
+    dual = DualView(transforms=[dict(type='RandomRotate90', prob=1.0)])
+    img = np.arange(12, dtype=np.uint8).reshape(2, 2, 3)
+    seen = set()
+    for _ in range(20):
+        out = dual(dict(img=img))
+        assert len(out['rotate90_k']) == 2
+        for view, k in zip(out['img'], out['rotate90_k']):
+            assert np.array_equal(view, np.rot90(img, k, axes=(0, 1)))
+        seen.add(tuple(out['rotate90_k']))
+    assert len(seen) > 3  # the views turn independently
+    # without a rotation the key is not invented
+    assert 'rotate90_k' not in DualView(transforms=[])(dict(img=img))
+    one_sided = DualView(
+        transforms=[],
+        second_transforms=[dict(type='RandomRotate90', prob=1.0)])
+    with pytest.raises(ValueError, match=r'view\(s\) \[1\] of 2'):
+        one_sided(dict(img=img))

@@ -106,3 +106,14 @@ def test_mixup_mixes_both_views_alike():
         # ... and view 2 of row i is mixed with the same partner and weight
         torch.testing.assert_close(
             v2[i], lam * x2[i] + (1 - lam) * x2[j], rtol=1e-4, atol=1e-3)
+
+
+def test_view_keys_are_split_per_row():
+    samples = packed_samples(3)
+    for i, sample in enumerate(samples):  # (view 1, view 2) quarter turns
+        sample['data_samples'].set_field([i, 3 - i], 'rotate90_k')
+    out = MultiViewClsDataPreprocessor()(pseudo_collate(samples), True)
+    assert [s.rotate90_k for s in out['data_samples']] == [0, 1, 2, 3, 2, 1]
+    samples[0]['data_samples'].set_field([1], 'rotate90_k')
+    with pytest.raises(ValueError, match='one value for each of the 2 views'):
+        MultiViewClsDataPreprocessor()(pseudo_collate(samples), True)
