@@ -15,5 +15,9 @@ model = dict(
     teacher={{_base_.resnet34}},
     teacher_ckpt={{_base_.resnet34_ckpt}},
     student_feat_dim=512,
-    teacher_feat_dim=512)
+    teacher_feat_dim=512,
+    # CCD over the global batch of 256 images (gathered across the GPUs):
+    # per GPU it would see 32 rows against d = 512 channels (rank <= 31) and
+    # change with the GPU count. See configs/dccd/README.md.
+    gather_distributed=True)
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

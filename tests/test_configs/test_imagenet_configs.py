@@ -66,6 +66,12 @@ def test_table_ii_configs_follow_the_paper(path, terms):
     assert cfg.data_preprocessor.type == 'MultiViewClsDataPreprocessor'
     rotations = [t for t in views.transforms if t.type == 'RandomRotate90']
     assert bool(rotations) == path.endswith('_star.py')
+    # CCD over the global batch of 8 x 32 images, whatever the GPU count
+    # (inherited by the DKD+KD column too, where there is no CCD to gather)
+    assert cfg.model.gather_distributed is True
+    head = cfg.model.architecture.head.type
+    assert head == ('UprightLinearClsHead' if path.endswith('_star.py') else
+                    'LinearClsHead')
 
 
 def test_kd_baseline_config():
