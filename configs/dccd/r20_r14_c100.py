@@ -1,0 +1,19 @@
+# DCCD, resnet20 -> resnet14 on CIFAR-100: the pair of the paper's fig. 8a
+# (t-SNE of channel features; the paper prints no accuracy for it).
+# beta = 25.6 / 64 = 0.4 (the default).
+#   tools/dist_train.sh configs/dccd/r20_r14_c100.py 1
+_base_ = [
+    '../_base_/models/dccd.py',
+    '../_base_/models/cifar/resnet20.py',
+    '../_base_/models/cifar/resnet14.py',
+    '../_base_/datasets/cifar100_bs64_dualview.py',
+    '../_base_/schedules/cifar100_bs64_240e.py',
+]
+
+model = dict(
+    architecture={{_base_.resnet14}},
+    teacher={{_base_.resnet20}},
+    teacher_ckpt='work_dirs/r20_c100/epoch_240.pth',
+    student_feat_dim=64,
+    teacher_feat_dim=64)
+val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
