@@ -1,0 +1,66 @@
+#!/usr/bin/env python
+"""Train a config once per seed, one work dir a seed (the paper's "average
+of five runs"); a finished seed is skipped, any other one resumed::
+
+    python tools/run_seeds.py CONFIG [--seeds 0 1 2 3 4] [--gpus 4]
+        [--gpus-per-run 1] [--work-dir work_dirs/<config>_seeds]
+        [--train-args --amp] [--cfg-options KEY=VALUE ...]
+
+With ``--gpus N`` the seeds run side by side, ``N / --gpus-per-run`` at a
+time, each on its own GPUs (a run on more than one GPU through
+``tools/dist_train.sh``); without it, one after another. Then summarise with
+``tools/analysis_tools/summarize_seeds.py``. The logic is
+:mod:`mmdccd.experiments.seeds`.
+"""
+import argparse
+import os.path as osp
+import sys
+
+TOOLS_DIR = osp.dirname(osp.abspath(__file__))
+_REPO_ROOT = osp.dirname(TOOLS_DIR)
+if osp.isdir(osp.join(_REPO_ROOT, 'mmdccd')) and _REPO_ROOT not in sys.path:
+    sys.path.insert(0, _REPO_ROOT)
+
+from mmdccd.experiments.seeds import run_seeds  # noqa: E402
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Train a config over several seeds.')
+    parser.add_argument('config', help='config file path')
+    parser.add_argument('--seeds', type=int, nargs='+',
+                        default=[0, 1, 2, 3, 4], help='default: 0 1 2 3 4')
+    parser.add_argument('--gpus', type=int, default=0,
+                        help='GPUs to spread the runs over (default: 0, '
+                        'runs one after another, no CUDA_VISIBLE_DEVICES)')
+    parser.add_argument('--gpus-per-run', type=int, default=1,
+                        help='GPUs one run spans (default: 1)')
+    parser.add_argument('--work-dir', help='parent of the seed_<s> work '
+                        'dirs; default: work_dirs/<config name>_seeds')
+    parser.add_argument('--port', type=int, default=29500,
+                        help='rendezvous port of the first multi-GPU slot')
+    parser.add_argument('--train-args', nargs='+', default=[],
+                        help='more tools/train.py options, e.g. --amp')
+    parser.add_argument('--cfg-options', nargs='+', default=[],
+                        help='key=value overrides for every seed')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    name = osp.splitext(osp.basename(args.config))[0]
+    work_root = args.work_dir or osp.join('work_dirs', f'{name}_seeds')
+    statuses = run_seeds(
+        args.config, args.seeds, work_root, args.gpus, args.gpus_per_run,
+        train_script=osp.join(TOOLS_DIR, 'train.py'),
+        dist_script=osp.join(TOOLS_DIR, 'dist_train.sh'),
+        train_args=args.train_args, cfg_options=args.cfg_options,
+        base_port=args.port)
+    print(f'work dirs: {work_root}/seed_<s>; summarise with '
+          f'python tools/analysis_tools/summarize_seeds.py {work_root}')
+    return statuses
+
+
+if __name__ == '__main__':
+    statuses = main()
+    sys.exit(0 if all(s == 'finished' for s in statuses.values()) else 1)
