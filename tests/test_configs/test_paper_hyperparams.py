@@ -19,6 +19,8 @@ PAPER_PAIRS = [
     ('resnet110', 'resnet32'), ('ResNet50', 'MobileNetV2'),
     ('resnet32x4', 'ShuffleV1'), ('wrn_40_2', 'ShuffleV1'),
 ]
+#: Fig. 8a's t-SNE pair (KD and DCCD students, no accuracy in the paper).
+FIG8A_PAIR = ('resnet20', 'resnet14')
 SUITE = ('configs/vanilla', 'configs/kd', 'configs/crd', 'configs/dccd',
          'configs/dccd/ablations')
 CONFIGS = [p for p in cifar_configs() if osp.dirname(p) in SUITE]
@@ -35,6 +37,10 @@ def test_every_pair_has_each_method():
             assert path in CONFIGS, f'missing {path}'
     for name in short:
         assert f'configs/vanilla/{short[name]}_c100.py' in CONFIGS
+    # fig. 8a: teacher, student alone, KD and DCCD for resnet20 -> resnet14
+    for path in ('configs/vanilla/r20_c100.py', 'configs/vanilla/r14_c100.py',
+                 'configs/kd/r20_r14_c100.py', 'configs/dccd/r20_r14_c100.py'):
+        assert path in CONFIGS, f'missing {path}'
 
 
 @pytest.mark.parametrize('path', CONFIGS)
@@ -87,7 +93,7 @@ def test_pairs_and_losses(path):
     model = cfg.model
     assert network_name(model.teacher) == name['teacher']
     assert network_name(model.architecture) == name['student']
-    assert (name['teacher'], name['student']) in PAPER_PAIRS
+    assert (name['teacher'], name['student']) in PAPER_PAIRS + [FIG8A_PAIR]
     assert model.teacher_ckpt.startswith('work_dirs/')
     assert cfg.val_cfg.type == 'mmrazor.SingleTeacherDistillValLoop'
     folder = osp.dirname(path)
@@ -95,8 +101,20 @@ def test_pairs_and_losses(path):
         assert model.architecture.head.loss.get('loss_weight') == 0.1
         kd = model.distiller.distill_losses.loss_kd
         assert (kd.type, kd.tau, kd.loss_weight) == ('KLDivergence', 4, 0.9)
-    elif folder == 'configs/crd':  # -r 1 -b 0.8, 16384 negatives, dim 128
+    elif folder == 'configs/crd':
+        # the paper's CRD column is the benchmark's CRD+KD: -r 1 -a 1 -b 0.8,
+        # T 4, 16384 negatives, dim 128
         assert model.architecture.head.loss.get('loss_weight', 1.0) == 1.0
+        assert set(model.distiller.distill_losses) == {'loss_kd', 'loss_crd'}
+        kd = model.distiller.distill_losses.loss_kd
+        assert (kd.type, kd.tau, kd.loss_weight) == ('KLDivergence', 4, 1.0)
+        assert kd.get('reduction', 'batchmean') == 'batchmean'
+        assert model.distiller.loss_forward_mappings.loss_kd == dict(
+            preds_S=dict(from_student=True, recorder='logits'),
+            preds_T=dict(from_student=False, recorder='logits'))
+        for side in ('student_recorders', 'teacher_recorders'):
+            assert model.distiller[side].logits == dict(
+                type='ModuleOutputs', source='head.fc')
         crd = model.distiller.distill_losses.loss_crd
         assert (crd.loss_weight, crd.neg_num, crd.dim_out, crd.temperature,
                 crd.momentum, crd.sample_n) == (0.8, 16384, 128, 0.07, 0.5,
@@ -192,3 +210,25 @@ def test_table6_augmentations(aug):
         if 'teacher_ckpt' in cfg.model:
             assert cfg.model.teacher_ckpt == \
                 f'work_dirs/vgg13_c100_{aug}/epoch_240.pth'
+
+
+@pytest.mark.parametrize(
+    'path', [p for p in PAIR_CONFIGS if parse_name(p)['suffix'] == 'star'])
+def test_star_is_its_pair_plus_rotation(path):
+    """DCCD*: the pair's config with RandomRotate90 in each view, the
+    per-view rotation packed for the head, and CE on upright rows only."""
+    star, pair = load(path), load(path.replace('_star.py', '.py'))
+    head = star.model.architecture.head
+    assert head.type == 'UprightLinearClsHead'
+    assert head.get('hard_label_rows', 'upright') == 'upright'
+    head.type = 'LinearClsHead'
+    assert star.model == pair.model
+    dual, pack = star.train_dataloader.dataset.pipeline
+    assert dual.get('view_keys', ('rotate90_k', )) == ('rotate90_k', )
+    assert dual.transforms[:-1] == \
+        pair.train_dataloader.dataset.pipeline[0].transforms
+    assert dual.transforms[-1] == dict(type='RandomRotate90', prob=0.75)
+    assert pack == dict(type='PackInputs', algorithm_keys=['rotate90_k'])
+    for key in ('optim_wrapper', 'param_scheduler', 'train_cfg', 'val_cfg',
+                'val_dataloader', 'data_preprocessor'):
+        assert star[key] == pair[key]
