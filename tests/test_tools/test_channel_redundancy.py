@@ -78,3 +78,32 @@ def test_hook_logs_redundancy(tmp_path):
     for key, value in expected.items():
         assert hub.get_scalar(f'val/redundancy/{key}').current() == \
             pytest.approx(value, rel=1e-4)
+
+
+def test_fig8a_dccd_student(tmp_path):
+    """Fig. 8a's command on configs/dccd/r20_r14_c100.py: the DCCD config's
+    two-view preprocessor is given to the model (as mmengine's Runner does)
+    and the student (resnet14, 64 channels) is drawn."""
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmrazor.registry import MODELS
+
+    from tests.test_configs.config_utils import write_tiny_cifar100
+    root = write_tiny_cifar100(str(tmp_path / 'c100'), num_test=8)
+    config = osp.join(REPO_ROOT, 'configs', 'dccd', 'r20_r14_c100.py')
+    cfg = Config.fromfile(config)
+    cfg.model.update(teacher_ckpt=None,
+                     data_preprocessor=cfg.data_preprocessor)
+    init_default_scope('mmpretrain')
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    ckpt = str(tmp_path / 'dccd.pth')
+    torch.save({'state_dict': model.state_dict()}, ckpt)
+    result = channel_redundancy.main([
+        config, ckpt, '--num-images', '8', '--tsne-iters', '50', '--out-dir',
+        str(tmp_path / 'out'), '--cfg-options',
+        f'test_dataloader.dataset.data_root={root}',
+        'test_dataloader.dataset.verify_md5=False'
+    ])
+    assert osp.getsize(str(tmp_path / 'out' / 'channel_tsne.png')) > 1000
+    assert (result['num_images'], result['num_channels']) == (8, 64)

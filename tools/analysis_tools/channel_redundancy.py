@@ -153,6 +153,9 @@ def main(argv=None) -> dict:
     model_cfg = cfg.model.copy()
     if 'teacher_ckpt' in model_cfg:
         model_cfg.teacher_ckpt = None  # the checkpoint holds the teacher
+    # as mmengine's Runner: a top-level data_preprocessor (DCCD's two views)
+    if cfg.get('data_preprocessor') is not None:
+        model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
     model = MODELS.build(model_cfg)
     load_checkpoint(model, args.checkpoint, map_location='cpu')
     model.to(args.device)
