@@ -1,4 +1,4 @@
-# Demo Hinton KD (mmrazor SingleTeacherDistill + KLDivergence, tau = 4),
+# Demo Hinton KD (mmrazor SingleTeacherDistill + HintonKDLoss, tau = 4),
 # teacher resnet20 -> student resnet8, 128 images an iteration:
 # L = 1.0 * CE + 1.0 * KD, the best of four weightings on the held-out val
 # split (tools/analysis_tools/demo_sweep.py, docs/demo.md; RepDistiller's
@@ -34,11 +34,7 @@ model = dict(
         teacher_recorders=dict(
             logits=dict(type='ModuleOutputs', source='head.fc')),
         distill_losses=dict(
-            loss_kd=dict(
-                type='KLDivergence',
-                tau=4,
-                loss_weight=1.0,
-                reduction='batchmean')),
+            loss_kd=dict(type='HintonKDLoss', tau=4, loss_weight=1.0)),
         loss_forward_mappings=dict(
             loss_kd=dict(
                 preds_S=dict(from_student=True, recorder='logits'),

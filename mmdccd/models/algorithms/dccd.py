@@ -183,10 +183,7 @@ class DCCD(FrozenTeacherDistill):
         losses, mappings, connectors = {}, {}, {}
         if 'kd' in self.terms:
             losses['loss_kd'] = dict(
-                type='KLDivergence',
-                tau=tau,
-                reduction='batchmean',
-                loss_weight=alpha)
+                type='HintonKDLoss', tau=tau, loss_weight=alpha)
             mappings['loss_kd'] = logits
         if 'dkd' in self.terms:
             losses['loss_dkd'] = dict(
