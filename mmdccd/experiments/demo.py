@@ -39,7 +39,7 @@ import os.path as osp
 import shutil
 import subprocess
 import time
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import torch
 from mmengine.config import Config
@@ -308,6 +308,41 @@ def add_common_args(parser: argparse.ArgumentParser,
         'AMX), about twice as fast there, else float32')
 
 
+class Prepared(NamedTuple):
+    """What a run of the demo or of its sweep starts from."""
+    data_root: str
+    work_dir: str
+    precision: str
+    teacher_ckpt: str
+    teacher: Dict
+
+
+def prepare(args: argparse.Namespace, title: str) -> Prepared:
+    """Set the threads, find the data, make the work dir, resolve the
+    precision and train (or reuse) the teacher.
+
+    Args:
+        args (argparse.Namespace): The options of :func:`add_common_args`.
+        title (str): Printed first on the line that names the settings.
+
+    Returns:
+        Prepared: The data root, the absolute work dir, ``'bf16'`` or
+        ``'fp32'``, the teacher checkpoint and its result (:func:`run`).
+    """
+    torch.set_num_threads(args.threads)
+    data_root = find_data_root(args.data_root)
+    work_dir = osp.abspath(args.work_dir)
+    os.makedirs(work_dir, exist_ok=True)
+    precision = resolve_precision(args.precision)
+    print(f'{title}: Fashion-MNIST from {data_root}, work dir {work_dir}, '
+          f'{precision} training'
+          + (' (--quick: tiny smoke run)' if args.quick else ''),
+          flush=True)
+    teacher_ckpt, teacher = get_teacher(data_root, work_dir, args.cache_dir,
+                                        args.quick, precision)
+    return Prepared(data_root, work_dir, precision, teacher_ckpt, teacher)
+
+
 def run_demo(args: argparse.Namespace) -> Dict:
     """The demo: the teacher (cached), then the student alone, KD and DCCD
     under one budget; prints the table and writes the outputs.
@@ -319,18 +354,9 @@ def run_demo(args: argparse.Namespace) -> Dict:
         dict: The run's settings, ``methods`` (label -> the result of
         :func:`run`) and ``paths`` of the written files.
     """
-    torch.set_num_threads(args.threads)
     start = time.time()
-    data_root = find_data_root(args.data_root)
-    work_dir = osp.abspath(args.work_dir)
-    os.makedirs(work_dir, exist_ok=True)
-    precision = resolve_precision(args.precision)
-    print(f'mmdccd demo: Fashion-MNIST from {data_root}, work dir {work_dir}, '
-          f'{precision} training'
-          + (' (--quick: tiny smoke run)' if args.quick else ''),
-          flush=True)
-    teacher_ckpt, teacher = get_teacher(data_root, work_dir, args.cache_dir,
-                                        args.quick, precision)
+    data_root, work_dir, precision, teacher_ckpt, teacher = prepare(
+        args, 'mmdccd demo')
     rows = []
     for method, name in METHODS:
         cfg = build_cfg(name, data_root, osp.join(work_dir, name), args.quick,

@@ -14,15 +14,11 @@ method and writes ``sweep.json`` and ``sweep.md`` to the work dir.
 """
 import argparse
 import json
-import os
 import os.path as osp
 import time
 from typing import Dict, List, Tuple
 
-import torch
-
-from mmdccd.experiments.demo import (build_cfg, find_data_root, get_teacher,
-                                     resolve_precision, run)
+from mmdccd.experiments.demo import build_cfg, prepare, run
 
 #: A setting: its label and its ``--cfg-options``-style overrides.
 Setting = Tuple[str, Dict[str, float]]
@@ -98,14 +94,9 @@ def run_sweep(args: argparse.Namespace) -> Dict:
         dict: ``results`` (method -> the rows of :func:`sweep`), ``chosen``
         (method -> setting name) and ``paths``.
     """
-    torch.set_num_threads(args.threads)
     start = time.time()
-    data_root = find_data_root(args.data_root)
-    work_dir = osp.abspath(args.work_dir)
-    os.makedirs(work_dir, exist_ok=True)
-    precision = resolve_precision(args.precision)
-    teacher_ckpt, _ = get_teacher(data_root, work_dir, args.cache_dir,
-                                  args.quick, precision)
+    data_root, work_dir, precision, teacher_ckpt, _ = prepare(
+        args, 'mmdccd demo sweep')
     results = {
         method: sweep(method, data_root, work_dir, teacher_ckpt, args.quick,
                       precision)
