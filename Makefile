@@ -2,6 +2,9 @@
 .PHONY: demo test env
 
 VENV = $(shell bash tools/setup_env.sh)
+# The environment is shared by clones and its editable install points at the
+# checkout that last set it up: this checkout first on the path, so `make`
+# always runs its own code.
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 env:

@@ -2,7 +2,7 @@
 
 mmrazor 1.0.0 (its last release) was written for PyTorch 1.13 and mmcv 2.0.
 ``import mmdccd`` calls :func:`apply` before anything imports mmrazor. Each
-fix below is numbered as in DESIGN.md section 3 and has its own test in
+fix below is numbered as in docs/design.md section 3 and has its own test in
 ``tests/test_compat.py``:
 
 1. ``mmrazor.structures.quantization.backend_config`` builds quantization

@@ -1,15 +1,12 @@
 """Shared pytest fixtures (see tests/utils.py for the helpers)."""
-import os.path as osp
-import sys
-
 import pytest
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-
 # mmdccd first: it makes mmrazor importable on torch 2.x (mmdccd.compat) and
-# lets configs with `mmpretrain::` bases load without pkg_resources.
-import mmdccd  # noqa: E402,F401
-from tests.utils import make_image_folder  # noqa: E402
+# lets configs with `mmpretrain::` bases load without pkg_resources. Every
+# test folder is a package (has an ``__init__.py``), so pytest puts the
+# repository root on sys.path and ``tests.utils`` imports.
+import mmdccd  # noqa: F401
+from tests.utils import make_image_folder
 
 
 @pytest.fixture(scope='session')

@@ -1,7 +1,6 @@
-"""Each fix of mmdccd.compat (DESIGN.md section 3, items 1-5) is needed: the
+"""Each fix of mmdccd.compat (docs/design.md section 3, fixes 1-5) is needed: the
 same step fails without ``import mmdccd`` (checked in a fresh interpreter)
 and works with it."""
-import importlib.util
 import os
 import os.path as osp
 import pickle
@@ -16,7 +15,7 @@ from mmengine.runner import CheckpointLoader, Runner, load_checkpoint
 from mmengine.runner import checkpoint as mmengine_checkpoint
 
 from mmdccd.compat import QuantizationUnavailableError
-from tests.utils import REPO_ROOT, config_path, run_python
+from tests.utils import config_path, load_tool, run_python
 
 # --- fix 1: mmrazor.models imports; quantization says it needs torch 1.13 --
 
@@ -181,19 +180,11 @@ def test_url_checkpoint_is_weights_only(monkeypatch):
 # --- fix 5: both spellings of the local-rank flag ------------------------
 
 
-def _load_tool(name: str):
-    path = osp.join(REPO_ROOT, 'tools', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(f'_tool_{name}', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize('tool', ['train', 'test'])
 @pytest.mark.parametrize('flag', ['--local-rank', '--local_rank'])
 def test_tools_accept_both_local_rank_spellings(tool, flag, monkeypatch):
     monkeypatch.delenv('LOCAL_RANK', raising=False)
-    module = _load_tool(tool)
+    module = load_tool(f'{tool}.py')
     positional = ['cfg.py'] if tool == 'train' else ['cfg.py', 'ckpt.pth']
     args = module.parse_args([*positional, flag, '1'])
     assert args.local_rank == 1
@@ -201,7 +192,7 @@ def test_tools_accept_both_local_rank_spellings(tool, flag, monkeypatch):
 
 
 def test_train_resume_flag_forms():
-    module = _load_tool('train')
+    module = load_tool('train.py')
     assert module.parse_args(['cfg.py']).resume is None
     assert module.parse_args(['cfg.py', '--resume']).resume == 'auto'
     assert module.parse_args(['cfg.py', '--resume',

@@ -14,6 +14,24 @@ TOOLS_DIR = osp.join(REPO_ROOT, 'tools')
 CONFIG_DIR = osp.join(REPO_ROOT, 'tests', 'data', 'configs')
 
 
+def load_tool(path: str, name: Optional[str] = None):
+    """Import the command-line tool ``tools/<path>`` as a module, to test it.
+
+    Args:
+        path (str): Path under ``tools/``, e.g. ``'demo.py'`` or
+            ``'analysis_tools/demo_sweep.py'``.
+        name (str, optional): The module's name. Defaults to ``_tool_``
+            followed by the file's base name.
+    """
+    import importlib.util
+    name = name or '_tool_' + osp.splitext(osp.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(name,
+                                                  osp.join(TOOLS_DIR, path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def config_path(name: str) -> str:
     """Path of a config under ``tests/data/configs``."""
     return osp.join(CONFIG_DIR, name)

@@ -15,21 +15,15 @@ mmpretrain config.
 import argparse
 import os
 import os.path as osp
-import sys
 
-# Run from a clone without installing: put the repository root on sys.path.
-_REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-if osp.isdir(osp.join(_REPO_ROOT, 'mmdccd')) and _REPO_ROOT not in sys.path:
-    sys.path.insert(0, _REPO_ROOT)
-
-import mmdccd  # noqa: E402,F401  (applies mmdccd.compat, registers parts)
-from mmdccd.utils import setup_cpu_distributed  # noqa: E402
-import mmengine  # noqa: E402
-import torch  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.evaluator import DumpResults  # noqa: E402
-from mmengine.registry import RUNNERS  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
+import mmdccd  # noqa: F401  (applies mmdccd.compat, registers parts)
+from mmdccd.utils import setup_cpu_distributed
+import mmengine
+import torch
+from mmengine.config import Config, DictAction
+from mmengine.evaluator import DumpResults
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
 
 PICKLE_SUFFIXES = ('.pkl', '.pickle')
 JSON_SUFFIXES = ('.json', )

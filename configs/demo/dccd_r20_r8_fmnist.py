@@ -6,34 +6,22 @@
 # 128 images x 2 views (DualView) = 256 rows an iteration: the same
 # images and iterations as the CE and KD runs (the paper's protocol).
 # tools/demo.py sets teacher_ckpt.
-_base_ = ['./kd_r20_r8_fmnist.py']
+_base_ = [
+    './_base_/fashion_mnist.py', './_base_/schedule.py',
+    './_base_/networks.py'
+]
 
 model = dict(
-    _delete_=True,
     _scope_='mmrazor',
     type='DCCD',
     data_preprocessor=dict(
-        type='mmpretrain.MultiViewClsDataPreprocessor',
+        type='MultiViewClsDataPreprocessor',
         num_views=2,
         num_classes=10,
         mean=[72.94],
         std=[90.02]),
-    architecture=dict(
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(type='CIFARResNet', depth=8, in_channels=1),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(
-            type='LinearClsHead',
-            num_classes=10,
-            in_channels=64,
-            loss=dict(type='CrossEntropyLoss', loss_weight=1.0))),
-    teacher=dict(
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(type='CIFARResNet', depth=20, in_channels=1),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=10, in_channels=64)),
+    architecture={{_base_.student}},
+    teacher={{_base_.teacher}},
     teacher_ckpt=None,
     student_feat_dim=64,
     teacher_feat_dim=64,

@@ -43,8 +43,20 @@ class _LocalCIFARMixin:
     """Adds the ``verify_md5`` switch and local-only defaults to mmpretrain's
     CIFAR classes (which hold the file lists and the loader)."""
 
-    def _init_local(self, verify_md5: bool) -> None:
+    def __init__(self,
+                 data_root: str = '',
+                 split: str = 'train',
+                 verify_md5: bool = True,
+                 download: bool = False,
+                 metainfo: Optional[dict] = None,
+                 **kwargs) -> None:
         self.verify_md5 = verify_md5
+        super().__init__(
+            data_root=data_root,
+            split=split,
+            metainfo=metainfo,
+            download=download,
+            **kwargs)
 
     def _check_integrity(self) -> bool:
         """Check that every file exists and, when ``verify_md5``, that its
@@ -124,21 +136,6 @@ class LocalCIFAR10(_LocalCIFARMixin, CIFAR10):
         **kwargs: Other arguments of mmpretrain's ``CIFAR10``.
     """
 
-    def __init__(self,
-                 data_root: str = '',
-                 split: str = 'train',
-                 verify_md5: bool = True,
-                 download: bool = False,
-                 metainfo: Optional[dict] = None,
-                 **kwargs) -> None:
-        self._init_local(verify_md5)
-        super().__init__(
-            data_root=data_root,
-            split=split,
-            metainfo=metainfo,
-            download=download,
-            **kwargs)
-
 
 @DATASETS.register_module()
 class LocalCIFAR100(_LocalCIFARMixin, CIFAR100):
@@ -158,18 +155,3 @@ class LocalCIFAR100(_LocalCIFARMixin, CIFAR100):
             same order as ``fine_label_names`` in the ``meta`` file).
         **kwargs: Other arguments of mmpretrain's ``CIFAR100``.
     """
-
-    def __init__(self,
-                 data_root: str = '',
-                 split: str = 'train',
-                 verify_md5: bool = True,
-                 download: bool = False,
-                 metainfo: Optional[dict] = None,
-                 **kwargs) -> None:
-        self._init_local(verify_md5)
-        super().__init__(
-            data_root=data_root,
-            split=split,
-            metainfo=metainfo,
-            download=download,
-            **kwargs)

@@ -1,7 +1,9 @@
 from .cpu_distributed import setup_cpu_distributed
+from .gather import gather_rows
 from .precision import at_least_float32
 from .views import split_views, stack_views
 
 __all__ = [
-    'at_least_float32', 'setup_cpu_distributed', 'split_views', 'stack_views'
+    'at_least_float32', 'gather_rows', 'setup_cpu_distributed', 'split_views',
+    'stack_views'
 ]

@@ -15,8 +15,8 @@ from mmengine.config import utils as config_utils
 from tests.utils import REPO_ROOT
 
 CONFIG_ROOT = osp.join(REPO_ROOT, 'configs')
-# A copy of shared/reference/cifar_models.json (the benchmark's parameter
-# counts and feature widths), so the tests run from any clone.
+# The CRD benchmark's parameter counts and feature widths of its CIFAR
+# networks, read from the repository.
 CIFAR_JSON = osp.join(REPO_ROOT, 'tests', 'data', 'cifar_models.json')
 
 #: Short config names (``r56``, ``wrn40-2``, ``mv2`` ...) -> RepDistiller

@@ -4,7 +4,6 @@ CCD-only ab-Net student on STL-10 ``unlabeled_X.bin`` with the teacher's
 checkpoint, and the linear probes on STL-10 ``train``/``test`` with the
 student's checkpoint, all through ``tools/train.py`` / ``tools/test.py``
 (their ``main`` called in this process, to keep the test fast)."""
-import importlib.util
 import os.path as osp
 import re
 
@@ -17,7 +16,7 @@ import mmdccd  # noqa: F401  (compat + registries)
 # Register the neck even before mmdccd.models imports mmdccd.models.necks.
 import mmdccd.models.necks.adaptive_pool_flatten  # noqa: F401
 from tests.test_datasets.writers import write_stl10, write_tiny_imagenet
-from tests.utils import REPO_ROOT
+from tests.utils import REPO_ROOT, load_tool
 
 CFG_DIR = osp.join(REPO_ROOT, 'configs', 'cross_model')
 STAGES = {1: (64, 8), 2: (128, 6), 3: (256, 4), 4: (512, 3)}
@@ -45,11 +44,7 @@ PROBES_BUILT = [p for p in PROBES if p not in PROBES_TRAINED]
 
 
 def tool(name):
-    spec = importlib.util.spec_from_file_location(
-        f'_cross_model_{name}', osp.join(REPO_ROOT, 'tools', f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(f'{name}.py', f'_cross_model_{name}')
 
 
 def short_run_options(work_dir, iters=1, batch=2):

@@ -2,19 +2,16 @@
 demo's quick mode."""
 import json
 import os.path as osp
-import sys
 
 import numpy as np
 import pytest
 import torch
 
+from mmdccd.experiments import demo
 from tests.test_tools.fashion_mnist_files import write_fashion_mnist
-from tests.utils import REPO_ROOT
+from tests.utils import load_tool
 
-sys.path.insert(0, osp.join(REPO_ROOT, 'tools'))
-sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'analysis_tools'))
-import channel_redundancy  # noqa: E402
-import demo  # noqa: E402
+channel_redundancy = load_tool('analysis_tools/channel_redundancy.py')
 
 
 def test_channel_redundancy_on_demo_checkpoint(tmp_path):

@@ -2,7 +2,7 @@
 
 RepDistiller's code is not available here, so the source checkpoints are
 built independently from the reference text
-(shared/reference/cifar_architectures.md, section 2):
+(RepDistiller's CIFAR models, github.com/HobbitLong/RepDistiller):
 
 * CIFAR ResNets and WRNs: deliberately naive re-implementations with the
   benchmark's module names; the converted weights must give the same logits
@@ -13,7 +13,6 @@ built independently from the reference text
 * VGG, MobileNetV2, ShuffleNets: key/shape generators of the benchmark's
   names; the converted dict must load with ``strict=True``.
 """
-import importlib.util
 import os.path as osp
 from typing import Dict, List, Tuple
 
@@ -27,21 +26,13 @@ from mmpretrain.registry import MODELS
 
 from mmdccd.models.backbones import (cifar_classifier_cfg,
                                      convert_repdistiller_state_dict)
-from tests.utils import REPO_ROOT, run_tool
+from tests.utils import REPO_ROOT, load_tool, run_tool
 
 TOOL = osp.join(REPO_ROOT, 'tools', 'model_converters',
                 'convert_repdistiller.py')
 
 
-def _load_tool():
-    spec = importlib.util.spec_from_file_location('convert_repdistiller',
-                                                  TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tool = _load_tool()
+tool = load_tool('model_converters/convert_repdistiller.py')
 
 
 # --------------------------------------------------------------------------

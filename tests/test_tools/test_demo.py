@@ -1,13 +1,12 @@
 """tools/demo.py --quick on generated Fashion-MNIST IDX files."""
 import json
 import os.path as osp
-import sys
 
+from mmdccd.experiments import demo as demo_lib
 from tests.test_tools.fashion_mnist_files import write_fashion_mnist
-from tests.utils import REPO_ROOT
+from tests.utils import load_tool
 
-sys.path.insert(0, osp.join(REPO_ROOT, 'tools'))
-import demo  # noqa: E402
+demo = load_tool('demo.py')
 
 
 def test_demo_quick(tmp_path, capsys):
@@ -40,7 +39,8 @@ def test_demo_quick(tmp_path, capsys):
     assert saved['teacher_checkpoint'].startswith(str(tmp_path / 'cache'))
     # (keyed by the config and the training files the run read)
     used_root = saved['data_root']
-    other = demo.build_cfg(demo.TEACHER, used_root, str(tmp_path / 'o'),
-                           quick=True, precision=saved['precision'])
-    key = demo.teacher_key(other, used_root)
+    other = demo_lib.build_cfg(demo_lib.TEACHER, used_root,
+                               str(tmp_path / 'o'), quick=True,
+                               precision=saved['precision'])
+    key = demo_lib.teacher_key(other, used_root)
     assert key in saved['teacher_checkpoint']

@@ -2,24 +2,21 @@
 files: every setting is trained and scored on the val split, the best one
 is chosen, and the test set is never evaluated."""
 import json
-import os.path as osp
-import sys
 
 from mmengine.runner import Runner
 
+from mmdccd.experiments import demo, sweep
 from tests.test_tools.fashion_mnist_files import write_fashion_mnist
-from tests.utils import REPO_ROOT
+from tests.utils import load_tool
 
-sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'analysis_tools'))
-import demo_sweep  # noqa: E402
+demo_sweep = load_tool('analysis_tools/demo_sweep.py')
 
 
 def test_quick_sweep_chooses_on_val_only(tmp_path, monkeypatch, capsys):
     data_root = write_fashion_mnist(str(tmp_path / 'fmnist'))
     # two settings a method keep the test short
-    grids = {m: (cfg, grid[:2]) for m, (cfg, grid) in
-             demo_sweep.GRIDS.items()}
-    monkeypatch.setattr(demo_sweep, 'GRIDS', grids)
+    grids = {m: (cfg, grid[:2]) for m, (cfg, grid) in sweep.GRIDS.items()}
+    monkeypatch.setattr(sweep, 'GRIDS', grids)
     tested = []
     original_test = Runner.test
 
@@ -54,8 +51,7 @@ def test_quick_sweep_chooses_on_val_only(tmp_path, monkeypatch, capsys):
 def test_overrides_reach_the_built_config(tmp_path):
     """Each override names a key of its demo config (a typo would add a
     new, unused key instead of changing the weight)."""
-    import demo
-    for method, (config, grid) in demo_sweep.GRIDS.items():
+    for method, (config, grid) in sweep.GRIDS.items():
         for _, overrides in grid:
             cfg = demo.build_cfg(config, '/data', str(tmp_path), quick=True)
             for key in overrides:

@@ -1,7 +1,6 @@
 """tools/model_converters/extract_student.py: a distillation checkpoint becomes
 a student checkpoint that plain mmpretrain evaluates."""
 import glob
-import importlib.util
 import os.path as osp
 from collections import Counter
 
@@ -12,17 +11,13 @@ import pytest
 import torch
 
 import mmdccd  # noqa: F401
-from tests.utils import REPO_ROOT, config_path, data_root_options, run_tool
+from tests.utils import config_path, data_root_options, load_tool, run_tool
 
 TOOL = 'tools/model_converters/extract_student.py'
 
 
 def _tool_module():
-    spec = importlib.util.spec_from_file_location(
-        '_extract_student', osp.join(REPO_ROOT, TOOL))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(TOOL[len('tools/'):])
 
 
 def test_split_keeps_architecture_drops_teacher_and_distiller():

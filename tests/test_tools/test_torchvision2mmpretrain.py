@@ -1,6 +1,4 @@
 """torchvision ResNet -> mmpretrain ImageClassifier: same logits."""
-import importlib.util
-import os.path as osp
 import sys
 
 import pytest
@@ -11,13 +9,9 @@ import mmdccd  # noqa: F401
 from mmengine.runner import load_checkpoint
 from mmpretrain.registry import MODELS
 
-SCRIPT = osp.join(
-    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'tools',
-    'model_converters', 'torchvision2mmpretrain.py')
-spec = importlib.util.spec_from_file_location('torchvision2mmpretrain',
-                                              SCRIPT)
-converter = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(converter)
+from tests.utils import load_tool
+
+converter = load_tool('model_converters/torchvision2mmpretrain.py')
 
 
 def _random_torchvision(arch):

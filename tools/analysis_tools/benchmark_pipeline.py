@@ -20,20 +20,15 @@ import argparse
 import os
 import os.path as osp
 import statistics
-import sys
 import tempfile
 import time
 from typing import Dict, List
 
-_REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-if osp.isdir(osp.join(_REPO_ROOT, 'mmdccd')) and _REPO_ROOT not in sys.path:
-    sys.path.insert(0, _REPO_ROOT)
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-import mmdccd  # noqa: E402,F401
-from mmcv.transforms import Compose  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
+import mmdccd  # noqa: F401
+from mmcv.transforms import Compose
+from mmengine.registry import init_default_scope
 
 CIFAR_AUG = [
     dict(type='RandomCrop', crop_size=32, padding=4),

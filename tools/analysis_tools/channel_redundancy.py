@@ -23,23 +23,18 @@ import argparse
 import json
 import os
 import os.path as osp
-import sys
 
-_REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-if osp.isdir(osp.join(_REPO_ROOT, 'mmdccd')) and _REPO_ROOT not in sys.path:
-    sys.path.insert(0, _REPO_ROOT)
+import torch
 
-import torch  # noqa: E402
-
-import mmdccd  # noqa: E402,F401
-from mmdccd.evaluation import (channel_points, channel_redundancy,  # noqa
+import mmdccd  # noqa: F401
+from mmdccd.evaluation import (channel_points, channel_redundancy,
                                cosine_similarity_matrix,
                                extract_pooled_features, geometric_median,
                                tsne)
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-from mmengine.runner import Runner, load_checkpoint  # noqa: E402
-from mmrazor.registry import MODELS  # noqa: E402
+from mmengine.config import Config, DictAction
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner, load_checkpoint
+from mmrazor.registry import MODELS
 
 SPLITS = ('train', 'val', 'test')
 

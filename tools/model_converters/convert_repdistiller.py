@@ -26,16 +26,11 @@ import os.path as osp
 import sys
 from typing import Dict, List, Optional, Tuple
 
-# Run from a clone without installing: put the repository root on sys.path.
-_REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-if osp.isdir(osp.join(_REPO_ROOT, 'mmdccd')) and _REPO_ROOT not in sys.path:
-    sys.path.insert(0, _REPO_ROOT)
+import mmdccd  # noqa: F401  (applies mmdccd.compat, registers parts)
+import torch
+from mmpretrain.registry import MODELS
 
-import mmdccd  # noqa: E402,F401  (applies mmdccd.compat, registers parts)
-import torch  # noqa: E402
-from mmpretrain.registry import MODELS  # noqa: E402
-
-from mmdccd.models.backbones import (REPDISTILLER_ARCHS,  # noqa: E402
+from mmdccd.models.backbones import (REPDISTILLER_ARCHS,
                                      cifar_classifier_cfg,
                                      convert_repdistiller_state_dict,
                                      find_key_mismatches)

@@ -21,14 +21,9 @@ import sys
 from collections import Counter, OrderedDict
 from typing import Dict, Tuple
 
-# Run from a clone without installing: put the repository root on sys.path.
-_REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-if osp.isdir(osp.join(_REPO_ROOT, 'mmdccd')) and _REPO_ROOT not in sys.path:
-    sys.path.insert(0, _REPO_ROOT)
+import torch
 
-import torch  # noqa: E402
-
-from mmdccd.compat import load_from_local_trusted  # noqa: E402
+from mmdccd.compat import load_from_local_trusted
 
 STUDENT_PREFIX = 'architecture.'
 # the algorithm's own data preprocessor is the student's, shared

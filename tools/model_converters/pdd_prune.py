@@ -20,19 +20,14 @@ import argparse
 import json
 import os
 import os.path as osp
-import sys
 
-_REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-if osp.isdir(osp.join(_REPO_ROOT, 'mmdccd')) and _REPO_ROOT not in sys.path:
-    sys.path.insert(0, _REPO_ROOT)
+import mmdccd  # noqa: F401
+import torch
+from mmengine.config import Config, DictAction
+from mmengine.runner import load_checkpoint
+from mmrazor.registry import MODELS
 
-import mmdccd  # noqa: E402,F401
-import torch  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.runner import load_checkpoint  # noqa: E402
-from mmrazor.registry import MODELS  # noqa: E402
-
-from mmdccd.models.pruning import (complexity_report,  # noqa: E402
+from mmdccd.models.pruning import (complexity_report,
                                    prune_classifier)
 
 

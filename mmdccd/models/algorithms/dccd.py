@@ -1,5 +1,5 @@
 """The DCCD distillation algorithm (paper eq. 14)."""
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import torch
 from mmengine.model import BaseModel
@@ -21,6 +21,41 @@ def default_beta(teacher_feat_dim: int) -> float:
     return BETA_TIMES_WIDTH / teacher_feat_dim
 
 
+class Term(NamedTuple):
+    """One term of eq. (14) in the distiller: its loss config, the
+    ``loss_forward_mappings`` entry and the connectors it adds."""
+    loss: Dict
+    mapping: Dict
+    connectors: Dict
+
+
+def feat_record(side: str, connector: Optional[Dict], in_channels: int,
+                out_channels: int) -> Tuple[Dict, Dict]:
+    """The pooled feature of one side for CCD, through its connector.
+
+    Args:
+        side (str): ``'student'`` or ``'teacher'``.
+        connector (dict, optional): The side's transform; None records the
+            feature as is.
+        in_channels (int): The side's feature width.
+        out_channels (int): The teacher width ``d`` the transform maps to.
+
+    Returns:
+        tuple[dict, dict]: The ``preds_S`` / ``preds_T`` record of the loss
+        mapping, and the connectors to add: ``{'ccd_<side>': cfg}`` with the
+        widths filled in, or ``{}`` without a connector.
+    """
+    record = dict(from_student=side == 'student', recorder='feat', data_idx=0)
+    if connector is None:
+        return record, {}
+    name = f'ccd_{side}'
+    record['connector'] = name
+    return record, {
+        name: dict(connector, in_channels=in_channels,
+                   out_channels=out_channels)
+    }
+
+
 @MODELS.register_module()
 class DCCD(FrozenTeacherDistill):
     r"""DCCD: difference-based channel contrastive distillation.
@@ -35,7 +70,7 @@ class DCCD(FrozenTeacherDistill):
     on a view-major batch of ``2b`` rows (two augmentations of ``b`` images,
     :mod:`mmdccd.utils.views`) that the student and the frozen teacher each
     see in ONE forward. :math:`L_{CE}` and :math:`L_{KD}` (Hinton KD,
-    :math:`\tau^2`-scaled, mean over rows, mmrazor's ``KLDivergence``) use all
+    :math:`\tau^2`-scaled, mean over rows, :class:`HintonKDLoss`) use all
     ``2b`` rows; :math:`L_{DKD}` is :class:`DifferenceKDLoss` (eq. 7) and
     :math:`L_{CCD}` is :class:`ChannelContrastiveLoss` (eqs. 3-5) on the
     pooled penultimate features, the student's mapped by the connector
@@ -135,13 +170,24 @@ class DCCD(FrozenTeacherDistill):
         self.terms = tuple(terms)
         self.beta = default_beta(teacher_feat_dim) if beta is None else beta
         distiller = self._distiller_cfg(
-            student_feat_dim, teacher_feat_dim, alpha, theta, tau,
-            tau if dkd_tau is None else dkd_tau, imitation_weight,
-            dkd_distance, connector, teacher_connector,
-            dict(student_feat=student_feat_source,
-                 teacher_feat=teacher_feat_source,
-                 student_logits=student_logits_source,
-                 teacher_logits=teacher_logits_source), gather_distributed)
+            sources=dict(
+                student_feat=student_feat_source,
+                teacher_feat=teacher_feat_source,
+                student_logits=student_logits_source,
+                teacher_logits=teacher_logits_source),
+            kd=dict(tau=tau, alpha=alpha),
+            dkd=dict(
+                tau=tau if dkd_tau is None else dkd_tau,
+                distance=dkd_distance,
+                alpha=alpha),
+            ccd=dict(
+                student_feat_dim=student_feat_dim,
+                teacher_feat_dim=teacher_feat_dim,
+                theta=theta,
+                imitation_weight=imitation_weight,
+                connector=connector,
+                teacher_connector=teacher_connector,
+                gather_distributed=gather_distributed))
         super().__init__(
             distiller=distiller,
             teacher=teacher,
@@ -158,18 +204,24 @@ class DCCD(FrozenTeacherDistill):
                 f"'MultiViewClsDataPreprocessor', num_views={num_views}, ...)"
                 '.')
 
-    def _distiller_cfg(self, student_feat_dim: int, teacher_feat_dim: int,
-                       alpha: float, theta: float, tau: float,
-                       dkd_tau: float, imitation_weight: float,
-                       dkd_distance: str,
-                       connector: Optional[Dict],
-                       teacher_connector: Optional[Dict],
-                       sources: Dict[str, str],
-                       gather_distributed: bool) -> Dict:
-        """The ``ConfigurableDistiller`` config of eq. (14)."""
+    def _distiller_cfg(self, sources: Dict[str, str],
+                       **term_args: Dict) -> Dict:
+        """The ``ConfigurableDistiller`` config of eq. (14).
 
-        def record(side: str, name: str, **extra) -> Dict:
-            return dict(from_student=side == 'student', recorder=name, **extra)
+        Args:
+            sources (dict[str, str]): Module names of ``student_feat``,
+                ``teacher_feat``, ``student_logits`` and ``teacher_logits``.
+            **term_args (dict): For each term of ``self.terms``, the keyword
+                arguments of its step (:meth:`_kd_term`, :meth:`_dkd_term`,
+                :meth:`_ccd_term`).
+        """
+        steps = dict(kd=self._kd_term, dkd=self._dkd_term, ccd=self._ccd_term)
+        losses, mappings, connectors = {}, {}, {}
+        for term in self.terms:
+            loss, mapping, term_connectors = steps[term](**term_args[term])
+            losses[f'loss_{term}'] = loss
+            mappings[f'loss_{term}'] = mapping
+            connectors.update(term_connectors)
 
         def recorders(side: str) -> Dict:
             return dict(
@@ -177,48 +229,6 @@ class DCCD(FrozenTeacherDistill):
                 logits=dict(
                     type='ModuleOutputs', source=sources[f'{side}_logits']))
 
-        logits = dict(
-            preds_S=record('student', 'logits'),
-            preds_T=record('teacher', 'logits'))
-        losses, mappings, connectors = {}, {}, {}
-        if 'kd' in self.terms:
-            losses['loss_kd'] = dict(
-                type='KLDivergence',
-                tau=tau,
-                reduction='batchmean',
-                loss_weight=alpha)
-            mappings['loss_kd'] = logits
-        if 'dkd' in self.terms:
-            losses['loss_dkd'] = dict(
-                type='DifferenceKDLoss',
-                tau=dkd_tau,
-                distance=dkd_distance,
-                loss_weight=alpha)
-            mappings['loss_dkd'] = logits
-        if 'ccd' in self.terms:
-            losses['loss_ccd'] = dict(
-                type='ChannelContrastiveLoss',
-                theta=theta,
-                imitation_weight=imitation_weight,
-                num_views=self.num_views,
-                loss_weight=self.beta,
-                gather_distributed=gather_distributed)
-            student_feat = record('student', 'feat', data_idx=0)
-            teacher_feat = record('teacher', 'feat', data_idx=0)
-            if connector is not None:
-                connectors['ccd_student'] = dict(
-                    connector,
-                    in_channels=student_feat_dim,
-                    out_channels=teacher_feat_dim)
-                student_feat['connector'] = 'ccd_student'
-            if teacher_connector is not None:
-                connectors['ccd_teacher'] = dict(
-                    teacher_connector,
-                    in_channels=teacher_feat_dim,
-                    out_channels=teacher_feat_dim)
-                teacher_feat['connector'] = 'ccd_teacher'
-            mappings['loss_ccd'] = dict(
-                preds_S=student_feat, preds_T=teacher_feat)
         return dict(
             type='ConfigurableDistiller',
             student_recorders=recorders('student'),
@@ -226,6 +236,50 @@ class DCCD(FrozenTeacherDistill):
             distill_losses=losses,
             connectors=connectors,
             loss_forward_mappings=mappings)
+
+    @staticmethod
+    def _logits_mapping() -> Dict:
+        """Both sides' recorded logits as ``preds_S`` and ``preds_T``."""
+        return dict(
+            preds_S=dict(from_student=True, recorder='logits'),
+            preds_T=dict(from_student=False, recorder='logits'))
+
+    def _kd_term(self, *, tau: float, alpha: float) -> Term:
+        """:math:`\\alpha L_{KD}`: Hinton KD on all rows."""
+        loss = dict(type='HintonKDLoss', tau=tau, loss_weight=alpha)
+        return Term(loss, self._logits_mapping(), {})
+
+    def _dkd_term(self, *, tau: float, distance: str, alpha: float) -> Term:
+        """:math:`\\alpha L_{DKD}`: eq. (7) on the view differences."""
+        loss = dict(
+            type='DifferenceKDLoss',
+            tau=tau,
+            distance=distance,
+            loss_weight=alpha)
+        return Term(loss, self._logits_mapping(), {})
+
+    def _ccd_term(self, *, student_feat_dim: int, teacher_feat_dim: int,
+                  theta: float, imitation_weight: float,
+                  connector: Optional[Dict],
+                  teacher_connector: Optional[Dict],
+                  gather_distributed: bool) -> Term:
+        """:math:`\\beta L_{CCD}` (eqs. 3-5) on the pooled features, the
+        student's mapped by :math:`M_s` to the teacher width ``d``."""
+        loss = dict(
+            type='ChannelContrastiveLoss',
+            theta=theta,
+            imitation_weight=imitation_weight,
+            num_views=self.num_views,
+            loss_weight=self.beta,
+            gather_distributed=gather_distributed)
+        preds_S, student_connector = feat_record('student', connector,
+                                                 student_feat_dim,
+                                                 teacher_feat_dim)
+        preds_T, teacher_connector = feat_record('teacher', teacher_connector,
+                                                 teacher_feat_dim,
+                                                 teacher_feat_dim)
+        return Term(loss, dict(preds_S=preds_S, preds_T=preds_T),
+                    dict(student_connector, **teacher_connector))
 
     def loss(
         self,
@@ -243,5 +297,11 @@ class DCCD(FrozenTeacherDistill):
             dict: ``student.loss`` (CE on all rows, when
             ``calculate_student_loss``) and ``distill.loss_*``.
         """
-        split_views(batch_inputs, self.num_views, min_rows=2)
+        self._check_views(batch_inputs)
         return super().loss(batch_inputs, data_samples)
+
+    def _check_views(self, batch_inputs: torch.Tensor) -> None:
+        """Raise a ``ValueError`` unless ``batch_inputs`` splits into
+        ``num_views`` equal views of at least 2 rows (CCD's per-channel
+        statistics need 2), the layout of :mod:`mmdccd.utils.views`."""
+        split_views(batch_inputs, self.num_views, min_rows=2)

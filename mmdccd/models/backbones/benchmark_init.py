@@ -1,6 +1,6 @@
 """The weight initialisation shared by the CRD benchmark's CIFAR networks.
 
-Facts (shared/reference/cifar_architectures.md, 2.1-2.5): every conv is
+Facts (RepDistiller's CIFAR models, github.com/HobbitLong/RepDistiller): every conv is
 drawn from normal(0, sqrt(2 / (k * k * out_channels))) -- which is
 ``kaiming_normal_(mode='fan_out', nonlinearity='relu')`` -- with its bias (VGG
 only) set to 0, and every BN gets weight 1 / bias 0. The ShuffleNets keep the

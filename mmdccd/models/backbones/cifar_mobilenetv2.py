@@ -1,7 +1,7 @@
 """MobileNetV2 (width 0.5) of the CRD benchmark (RepDistiller
 ``MobileNetV2`` = ``mobile_half``, from the RCO paper's code).
 
-Facts (shared/reference/cifar_architectures.md, section 2.5): Sandler et
+Facts (RepDistiller's CIFAR models, github.com/HobbitLong/RepDistiller): Sandler et
 al., "MobileNetV2", CVPR 2018, with the benchmark's CIFAR choices: a
 stride-2 3x3 stem (32 -> 16 pixels), widths ``int(c * 0.5)`` without
 rounding to multiples of 8, expansion width ``in_channels * t`` (also for

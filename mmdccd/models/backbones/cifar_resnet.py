@@ -1,7 +1,7 @@
 """The CIFAR ResNets of the CRD benchmark (RepDistiller ``resnet*``,
 ``resnet*x4`` and ``ResNet50``) as one mmpretrain backbone.
 
-Facts (shared/reference/cifar_architectures.md, sections 2.1 and 2.2):
+Facts (RepDistiller's CIFAR models, github.com/HobbitLong/RepDistiller):
 
 * ``resnet8 ... resnet110``: 3x3 stem (3 -> 16, stride 1) + BN + ReLU, no
   max-pool, three stages of n = (depth - 2) / 6 BasicBlocks with widths

@@ -1,7 +1,7 @@
 """ShuffleNetV1 (g = 3) of the CRD benchmark (RepDistiller ``ShuffleV1``,
 kuangliu/pytorch-cifar style).
 
-Facts (shared/reference/cifar_architectures.md, section 2.6): Zhang et al.,
+Facts (RepDistiller's CIFAR models, github.com/HobbitLong/RepDistiller): Zhang et al.,
 "ShuffleNet", CVPR 2018, for CIFAR: a 1x1 stem conv (3 -> 24) + BN + ReLU
 without stride or pooling; three stages of 4 / 8 / 4 bottlenecks with
 output widths 240 / 480 / 960. Bottleneck (mid = out / 4)::

@@ -1,7 +1,7 @@
 """ShuffleNetV2 (1x) of the CRD benchmark (RepDistiller ``ShuffleV2`` =
 ``ShuffleNetV2(net_size=1)``, kuangliu/pytorch-cifar style).
 
-Facts (shared/reference/cifar_architectures.md, section 2.7): Ma et al.,
+Facts (RepDistiller's CIFAR models, github.com/HobbitLong/RepDistiller): Ma et al.,
 "ShuffleNet V2", ECCV 2018, for CIFAR: a 1x1 stem conv (3 -> 24) + BN +
 ReLU; stages of widths 116 / 232 / 464, each a stride-2 down unit followed
 by 3 / 7 / 3 basic units; then ``conv2`` 1x1 (464 -> 1024) + ``bn2`` + ReLU.

@@ -1,7 +1,7 @@
 """VGG with BN of the CRD benchmark (RepDistiller ``vgg8/11/13/16/19``,
 which build ``vgg*_bn``).
 
-Facts (shared/reference/cifar_architectures.md, section 2.4): five blocks of
+Facts (RepDistiller's CIFAR models, github.com/HobbitLong/RepDistiller): five blocks of
 ``Conv2d(3x3, pad 1, bias=True) + BN + ReLU``; the last ReLU of every block
 is applied outside the block (so a block ends on its BN). 2x2 max-pooling
 after blocks 0, 1 and 2 (32 -> 16 -> 8 -> 4); after block 3 only for a 64

@@ -2,7 +2,7 @@
 to mmdccd's ``ImageClassifier`` built by :func:`cifar_classifier_cfg`.
 
 RepDistiller saves ``{'model': model.state_dict(), ...}`` with plain module
-names (shared/reference/cifar_architectures.md, section 2). Our backbones keep
+names (RepDistiller's CIFAR models, github.com/HobbitLong/RepDistiller). Our backbones keep
 those names where they are plain, so most keys only gain the ``backbone.``
 prefix and the classifier becomes ``head.fc``. The renames per family:
 

@@ -1,7 +1,7 @@
 """``train()`` that returns the module, for mmpretrain backbones.
 
 mmpretrain 1.2.0's ``BaseBackbone.train`` and ``ResNet.train`` return None
-(DESIGN.md section 3, item 8), so ``backbone.eval()(x)`` or
+(docs/design.md section 3, fix 8), so ``backbone.eval()(x)`` or
 ``model = build(...).eval()`` break. Our CIFAR backbones put this mixin first
 in their bases to return ``self`` as ``nn.Module.train`` does.
 """

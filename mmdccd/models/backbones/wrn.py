@@ -1,6 +1,6 @@
 """Wide ResNet of the CRD benchmark (RepDistiller ``wrn_{depth}_{k}``).
 
-Facts (shared/reference/cifar_architectures.md, section 2.3): Zagoruyko and
+Facts (RepDistiller's CIFAR models, github.com/HobbitLong/RepDistiller): Zagoruyko and
 Komodakis, "Wide Residual Networks", BMVC 2016, with pre-activation
 BasicBlocks; n = (depth - 4) / 6 blocks per stage, widths
 ``[16, 16k, 32k, 64k]``, strides 1 / 2 / 2, a final BN + ReLU.

@@ -18,8 +18,8 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
 
     mmpretrain's :class:`ClsDataPreprocessor` is single-view only: given two
     views it returns a 5-D tensor, and with ``to_rgb=True`` it flips dim 0 of
-    a ``(3, C, H, W)`` view stack, i.e. the batch, not the channels (DESIGN.md
-    section 3, item 6). This preprocessor converts colour and normalises each
+    a ``(3, C, H, W)`` view stack, i.e. the batch, not the channels (docs/design.md,
+    fix 6). This preprocessor converts colour and normalises each
     view on its channel dimension, then stacks the views view-major into one
     batch of ``V * b`` rows (:mod:`mmdccd.utils.views`). The data samples are
     repeated per view (copies for views after the first, so per-row fields

@@ -2,46 +2,11 @@
 from typing import Tuple
 
 import torch
-import torch.distributed as dist
 import torch.nn as nn
-from mmengine.dist import get_world_size
 from mmrazor.registry import MODELS
 
-from mmdccd.utils import at_least_float32, split_views
-
-
-class _GatherRows(torch.autograd.Function):
-    """All-gather rows from every process, keeping the gradient.
-
-    Every process computes the same loss from the gathered batch, so the
-    gradient of a local row is the sum over processes of the gradients that
-    reach its copy (an all-reduce of the full gradient, then the local slice).
-    DistributedDataParallel then averages parameter gradients over the
-    ``N`` processes, which gives exactly the gradient of the one global loss.
-    """
-
-    @staticmethod
-    def forward(ctx, x: torch.Tensor) -> torch.Tensor:
-        world_size = dist.get_world_size()
-        ctx.rank, ctx.rows = dist.get_rank(), x.shape[0]
-        gathered = [torch.empty_like(x) for _ in range(world_size)]
-        dist.all_gather(gathered, x.contiguous())
-        return torch.cat(gathered, dim=0)
-
-    @staticmethod
-    def backward(ctx, grad: torch.Tensor) -> torch.Tensor:
-        grad = grad.contiguous()
-        dist.all_reduce(grad)
-        start = ctx.rank * ctx.rows
-        return grad[start:start + ctx.rows]
-
-
-def gather_rows(x: torch.Tensor) -> torch.Tensor:
-    """Concatenate ``x`` over all processes along dim 0 (differentiable)."""
-    if not (dist.is_available() and dist.is_initialized()) or \
-            get_world_size() == 1:
-        return x
-    return _GatherRows.apply(x)
+from mmdccd.utils import at_least_float32, gather_rows, split_views
+from .channel_stats import channel_correlation, standardize_channels
 
 
 @MODELS.register_module()
@@ -110,16 +75,10 @@ class ChannelContrastiveLoss(nn.Module):
         self.loss_weight = loss_weight
         self.gather_distributed = gather_distributed
 
-    def normalize(self, x: torch.Tensor) -> torch.Tensor:
-        """Eq. (3): standardise every channel over the rows of ``x``."""
-        mean = x.mean(dim=0, keepdim=True)
-        var = x.var(dim=0, unbiased=False, keepdim=True)
-        return (x - mean) / torch.sqrt(var + self.eps)
-
     def eye_loss(self, c_s: torch.Tensor, c_t: torch.Tensor) -> torch.Tensor:
         """Eq. (4) on normalised ``(b, d)`` channel responses."""
-        b, d = c_s.shape
-        corr = c_s.T @ c_t / b
+        d = c_s.shape[1]
+        corr = channel_correlation(c_s, c_t)
         on_diag = torch.diagonal(corr)
         imitation = (1 - on_diag).pow(2).sum()
         contrastive = corr.pow(2).sum() - on_diag.pow(2).sum()
@@ -146,7 +105,7 @@ class ChannelContrastiveLoss(nn.Module):
         views = split_views(x, self.num_views, min_rows=2)
         if self.gather_distributed:
             views = tuple(gather_rows(v) for v in views)
-        return tuple(self.normalize(v) for v in views)
+        return tuple(standardize_channels(v, self.eps) for v in views)
 
     def forward(self, preds_S: torch.Tensor,
                 preds_T: torch.Tensor) -> torch.Tensor:

@@ -3,6 +3,8 @@ import torch
 import torch.nn as nn
 from mmrazor.registry import MODELS
 
+from .channel_stats import channel_correlation, standardize_channels
+
 
 @MODELS.register_module()
 class ChannelCorrelationLoss(nn.Module):
@@ -70,10 +72,9 @@ class ChannelCorrelationLoss(nn.Module):
         Returns:
             torch.Tensor: Shape ``(b, C, C)``.
         """
-        x = feat.flatten(2)  # (b, C, HW)
-        x = x - x.mean(dim=2, keepdim=True)
-        z = x / torch.sqrt(x.pow(2).mean(dim=2, keepdim=True) + self.eps)
-        return torch.bmm(z, z.transpose(1, 2)) / x.shape[2]
+        z = standardize_channels(feat.flatten(2).transpose(1, 2),
+                                 self.eps)  # (b, HW, C)
+        return channel_correlation(z, z)
 
     def inter_correlation(self, feat: torch.Tensor) -> torch.Tensor:
         """Channel correlation over the mini-batch of pooled features.
@@ -84,10 +85,8 @@ class ChannelCorrelationLoss(nn.Module):
         Returns:
             torch.Tensor: Shape ``(C, C)``.
         """
-        p = feat.mean(dim=(2, 3))  # (b, C)
-        p = p - p.mean(dim=0, keepdim=True)
-        z = p / torch.sqrt(p.pow(2).mean(dim=0, keepdim=True) + self.eps)
-        return torch.einsum('ni,nj->ij', z, z) / p.shape[0]
+        z = standardize_channels(feat.mean(dim=(2, 3)), self.eps)  # (b, C)
+        return channel_correlation(z, z)
 
     def forward(self, preds_S: torch.Tensor,
                 preds_T: torch.Tensor) -> torch.Tensor:

@@ -5,21 +5,7 @@ import torch.nn.functional as F
 from mmrazor.registry import MODELS
 
 from mmdccd.utils import at_least_float32, split_views
-
-
-def kd_kl(preds_S: torch.Tensor, preds_T: torch.Tensor,
-          tau: float) -> torch.Tensor:
-    r"""Hinton KD: :math:`\tau^2\,\mathrm{KL}(\mathrm{softmax}(t/\tau)\,\|\,
-    \mathrm{softmax}(s/\tau))`, summed over classes, mean over rows.
-
-    The :math:`\tau^2` factor keeps the gradient scale independent of
-    :math:`\tau` (Hinton et al., 2015); the row mean is mmrazor's
-    ``KLDivergence(reduction='batchmean')``.
-    """
-    log_p_s = F.log_softmax(preds_S / tau, dim=1)
-    log_p_t = F.log_softmax(preds_T / tau, dim=1)
-    kl = (log_p_t.exp() * (log_p_t - log_p_s)).sum(dim=1)
-    return tau**2 * kl.mean()
+from .kd_loss import kd_loss
 
 
 @MODELS.register_module()
@@ -37,9 +23,9 @@ class DifferenceKDLoss(nn.Module):
 
     with :math:`KD_\tau(s, t) = \tau^2\,\mathrm{KL}(\mathrm{softmax}(t/\tau)
     \,\|\,\mathrm{softmax}(s/\tau))` summed over classes and averaged over the
-    ``b`` rows (the reduction of mmrazor's ``KLDivergence`` with
-    ``'batchmean'``); :math:`\tau^2` keeps gradients comparable across
-    temperatures.
+    ``b`` rows: :func:`~mmdccd.models.losses.kd_loss.kd_loss`, the same KD as
+    the :math:`L_{KD}` term (:class:`HintonKDLoss`); :math:`\tau^2` keeps
+    gradients comparable across temperatures.
 
     ``distance='mse'`` (fig. 9b) replaces :math:`KD_\tau` by the mean squared
     error of the differences, averaged over rows and classes; the two
@@ -94,6 +80,6 @@ class DifferenceKDLoss(nn.Module):
         if self.distance == 'mse':
             loss = F.mse_loss(d_s, d_t)
         else:
-            loss = 0.5 * (kd_kl(d_s, d_t, self.tau) +
-                          kd_kl(-d_s, -d_t, self.tau))
+            loss = 0.5 * (kd_loss(d_s, d_t, self.tau) +
+                          kd_loss(-d_s, -d_t, self.tau))
         return self.loss_weight * loss

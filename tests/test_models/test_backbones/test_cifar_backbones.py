@@ -1,7 +1,7 @@
 """The 22 CRD-benchmark CIFAR networks: parameter counts for 100 classes
-(shared/reference/cifar_models.json, exact), feature widths, spatial sizes
-for a 32 x 32 input, and per-family structure from
-shared/reference/cifar_architectures.md."""
+(tests/data/cifar_models.json, exact), feature widths, spatial sizes
+for a 32 x 32 input, and per-family structure from RepDistiller's CIFAR
+models (github.com/HobbitLong/RepDistiller)."""
 import json
 import math
 import os.path as osp
@@ -19,9 +19,11 @@ from mmdccd.models.backbones import (REPDISTILLER_ARCHS, CIFARMobileNetV2,
                                      cifar_classifier_cfg)
 from mmdccd.models.backbones.wrn import PreActBasicBlock
 
-REFERENCE = '/work/shared/reference/cifar_models.json'
-# The json's numbers, copied so the test also runs where /work/shared is
-# absent; when it is present the two are compared.
+REFERENCE = osp.join(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'data',
+    'cifar_models.json')
+# The json's numbers (the benchmark's parameter counts), written out here
+# too and compared with the file.
 PARAMS_100 = {
     'resnet8': 83892, 'resnet14': 181108, 'resnet20': 278324,
     'resnet32': 472756, 'resnet44': 667188, 'resnet56': 861620,

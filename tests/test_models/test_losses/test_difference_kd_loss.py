@@ -5,18 +5,7 @@ import pytest
 import torch
 
 from mmdccd.models.losses import DifferenceKDLoss
-
-
-def naive_kd(s_rows, t_rows, tau):
-    """tau^2 * KL(softmax(t / tau) || softmax(s / tau)), mean over rows."""
-    total = 0.0
-    for s, t in zip(s_rows, t_rows):
-        zs = sum(math.exp(v / tau) for v in s)
-        zt = sum(math.exp(v / tau) for v in t)
-        for vs, vt in zip(s, t):
-            ps, pt = math.exp(vs / tau) / zs, math.exp(vt / tau) / zt
-            total += pt * (math.log(pt) - math.log(ps))
-    return tau**2 * total / len(s_rows)
+from tests.test_models.test_losses.test_kd_loss import naive_kd
 
 
 def naive_dkd(ys, yt, tau=4.0):
