@@ -16,12 +16,9 @@ import argparse
 import os.path as osp
 import sys
 
-TOOLS_DIR = osp.dirname(osp.abspath(__file__))
-_REPO_ROOT = osp.dirname(TOOLS_DIR)
-if osp.isdir(osp.join(_REPO_ROOT, 'mmdccd')) and _REPO_ROOT not in sys.path:
-    sys.path.insert(0, _REPO_ROOT)
+from mmdccd.experiments.seeds import run_seeds
 
-from mmdccd.experiments.seeds import run_seeds  # noqa: E402
+TOOLS_DIR = osp.dirname(osp.abspath(__file__))
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -15,13 +15,9 @@ logic is :mod:`mmdccd.experiments.results`.
 import argparse
 import json
 import os.path as osp
-import sys
 
-_REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-if osp.isdir(osp.join(_REPO_ROOT, 'mmdccd')) and _REPO_ROOT not in sys.path:
-    sys.path.insert(0, _REPO_ROOT)
 
-from mmdccd.experiments.results import (TOP1, markdown_header,  # noqa: E402
+from mmdccd.experiments.results import (TOP1, markdown_header,
                                         markdown_row, metafile_result,
                                         seeds_note, summarize)
 
