@@ -39,10 +39,11 @@ import os.path as osp
 import shutil
 import subprocess
 import time
-from typing import Dict, List, NamedTuple, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import torch
 from mmengine.config import Config
+from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 import mmdccd  # noqa: F401  (applies mmdccd.compat, registers parts)
@@ -146,7 +147,10 @@ def build_cfg(name: str,
     return cfg
 
 
-def run(cfg: Config, stage: str, test: bool = True) -> Dict:
+def run(cfg: Config,
+        stage: str,
+        test: bool = True,
+        hooks: Sequence[Hook] = ()) -> Dict:
     """Train, then evaluate the test set once.
 
     Args:
@@ -156,6 +160,9 @@ def run(cfg: Config, stage: str, test: bool = True) -> Dict:
             hyper-parameter sweep (``tools/analysis_tools/demo_sweep.py``)
             passes False: it chooses on the validation split alone.
             Defaults to True.
+        hooks (Sequence[Hook]): More hooks to register on the runner (the
+            study's measurements, :mod:`mmdccd.experiments.study`).
+            Defaults to ().
 
     Returns:
         dict: ``test_top1`` (None without ``test``), ``val_top1`` (last
@@ -171,6 +178,8 @@ def run(cfg: Config, stage: str, test: bool = True) -> Dict:
     runner.model.to(memory_format=torch.channels_last)
     progress = ProgressHook(stage, max(cfg.train_cfg.max_iters // 8, 1))
     runner.register_hook(progress)
+    for hook in hooks:
+        runner.register_hook(hook)
     start = time.time()
     runner.train()
     train_time = time.time() - start

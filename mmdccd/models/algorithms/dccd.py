@@ -8,6 +8,7 @@ from mmrazor.models.algorithms.base import LossResults
 from mmrazor.registry import MODELS
 
 from mmdccd.utils import split_views
+from .balanced_beta import BalancedBeta
 from .frozen_teacher_distill import FrozenTeacherDistill
 
 #: Total CCD weight times teacher width: beta = 25.6 / d (paper: 64 -> 0.4,
@@ -93,8 +94,14 @@ class DCCD(FrozenTeacherDistill):
         teacher_feat_dim (int): Width ``d`` of the teacher's pooled feature.
         alpha (float): Weight of :math:`L_{KD}` and :math:`L_{DKD}`.
             Defaults to 1.0.
-        beta (float, optional): Weight of :math:`L_{CCD}`. Defaults to
-            ``25.6 / teacher_feat_dim`` (the paper's rule).
+        beta (float | str, optional): Weight of :math:`L_{CCD}`. Defaults to
+            ``25.6 / teacher_feat_dim`` (the paper's rule). ``'balanced'``
+            sets it from the loss values of the first ``balance_iters``
+            iterations so that ``beta * L_CCD`` equals the mean of the other
+            weighted terms, then fixes it (:mod:`.balanced_beta`, our reading
+            of the paper's Sec. IV-A); it is logged as ``distill.beta``.
+        balance_iters (int): Iterations of the ``'balanced'`` estimate.
+            Defaults to 100.
         theta (float): Contrastive weight :math:`\theta` of eq. (4).
             Defaults to 2.0.
         tau (float): Temperature of KD and DKD. Defaults to 4.0.
@@ -134,7 +141,8 @@ class DCCD(FrozenTeacherDistill):
                  student_feat_dim: int,
                  teacher_feat_dim: int,
                  alpha: float = 1.0,
-                 beta: Optional[float] = None,
+                 beta: Union[float, str, None] = None,
+                 balance_iters: int = 100,
                  theta: float = 2.0,
                  tau: float = 4.0,
                  dkd_tau: Optional[float] = None,
@@ -168,7 +176,14 @@ class DCCD(FrozenTeacherDistill):
                 "'MLPConnector').")
         self.num_views = num_views
         self.terms = tuple(terms)
-        self.beta = default_beta(teacher_feat_dim) if beta is None else beta
+        if isinstance(beta, str) and beta != 'balanced':
+            raise ValueError("beta must be a number, None (25.6 / d) or "
+                             f"'balanced', got {beta!r}.")
+        balanced = beta == 'balanced'
+        if beta is None:
+            beta = default_beta(teacher_feat_dim)
+        # 'balanced': CCD is built unweighted and scaled in loss()
+        self.beta = 1.0 if balanced else beta
         distiller = self._distiller_cfg(
             sources=dict(
                 student_feat=student_feat_source,
@@ -193,6 +208,8 @@ class DCCD(FrozenTeacherDistill):
             teacher=teacher,
             architecture=architecture,
             **kwargs)
+        self.balanced_beta = BalancedBeta(balance_iters) if balanced and \
+            'ccd' in self.terms else None
         preprocessor_views = getattr(self.data_preprocessor, 'num_views',
                                      None)
         if preprocessor_views != num_views:
@@ -298,7 +315,16 @@ class DCCD(FrozenTeacherDistill):
             ``calculate_student_loss``) and ``distill.loss_*``.
         """
         self._check_views(batch_inputs)
-        return super().loss(batch_inputs, data_samples)
+        losses = super().loss(batch_inputs, data_samples)
+        if self.balanced_beta is not None:
+            ccd = losses['distill.loss_ccd']
+            beta = self.balanced_beta([
+                v for k, v in losses.items()
+                if 'loss' in k and k != 'distill.loss_ccd'
+            ], ccd)
+            losses['distill.loss_ccd'] = ccd * beta.to(ccd.dtype)
+            losses['distill.beta'] = beta.float()
+        return losses
 
     def _check_views(self, batch_inputs: torch.Tensor) -> None:
         """Raise a ``ValueError`` unless ``batch_inputs`` splits into

@@ -1,0 +1,556 @@
+"""The reproduction study: the paper's claims, one by one, on Fashion-MNIST.
+
+Every run is the demo's (:mod:`mmdccd.experiments.demo`): the same cached
+teacher (CIFAR resnet20, trained once and fixed across seeds), the same
+student (resnet8), budget, optimiser and data; a *setting* changes only what
+it names (which terms of eq. 14 are on, a weight, the schedule ...) and a
+*seed* changes the student's initialisation and the data order
+(``randomness.seed``). Each (setting, seed) run is cached as
+``<cache>/<setting>/seed<k>/result.json`` (written last, atomically), so a
+study resumes where it stopped and can be spread over sessions.
+
+A run records, besides the demo's numbers (last val top-1, test top-1
+evaluated once at the end, val curve, train time):
+
+- the loss terms of the first iterations and every ``trace_interval``-th
+  (for the beta question: how large ``beta * L_CCD`` is against CE and KD);
+- fig. 8b over training: the mean distance of the student's channels from
+  their geometric median on 512 val images at every validation;
+- on the test set, after training: the mean off-diagonal ``|rho|`` of the
+  student's penultimate channels (our measure, not the paper's), the mean
+  distance to the geometric median (fig. 8b) and the mean instance cosine
+  similarity (fig. 1); for seed 0 the test features themselves (for the
+  fig. 1 and fig. 8a pictures).
+
+:func:`summarise` turns the cached runs into mean +- std tables and tests
+each difference against its noise (two standard errors of the difference of
+two means, Welch); the test set chooses nothing.
+"""
+import json
+import math
+import os
+import os.path as osp
+import time
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import torch
+from mmengine.hooks import Hook
+
+from mmdccd.evaluation import channel_redundancy, extract_pooled_features
+
+#: Validation images of the fig. 8b curve (as ChannelRedundancyHook).
+CURVE_IMAGES = 512
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration of the study.
+
+    Args:
+        name (str): Cache folder and table key, e.g. ``'dccd'``.
+        label (str): What the tables print.
+        config (str): The demo config it starts from (``configs/demo``).
+        options (dict): ``Config.merge_from_dict`` overrides (dotted keys).
+    """
+
+    name: str
+    label: str
+    config: str
+    options: Dict = field(default_factory=dict)
+
+
+def _terms(*terms: str, **extra) -> Dict:
+    return {'model.terms': list(terms), **extra}
+
+
+STUDENT, KD, DCCD = ('student_r8_fmnist', 'kd_r20_r8_fmnist',
+                     'dccd_r20_r8_fmnist')
+
+#: Table III's ablation at this scale. The CCD settings keep the demo's
+#: beta (0.025, chosen on val); two views = 128 images x 2 (256 rows).
+ACCURACY = (
+    Setting('student', 'student alone (CE)', STUDENT),
+    Setting('kd', 'KD (one view)', KD),
+    Setting('kd_2view', 'KD on two views', DCCD, _terms('kd')),
+    Setting('kd_dkd', 'KD + DKD', DCCD, _terms('kd', 'dkd')),
+    Setting('ccd', 'CCD', DCCD, _terms('ccd')),
+    Setting('ccd_kd', 'CCD + KD', DCCD, _terms('kd', 'ccd')),
+    Setting('dccd', 'DCCD (KD + DKD + CCD)', DCCD),
+)
+#: Fig. 9a: theta (the contrastive weight of eq. 4) at the demo's beta.
+THETA = tuple(
+    Setting(f'dccd_theta{t:g}', f'DCCD theta {t:g}', DCCD,
+            {'model.theta': t}) for t in (0.0, 1.0, 4.0))
+#: Beta around the paper's rule (25.6 / 64 = 0.4 for this teacher).
+BETA = tuple(
+    Setting(f'dccd_beta{b:g}', f'DCCD beta {b:g}', DCCD, {'model.beta': b})
+    for b in (0.1, 0.2, 0.4, 0.8))
+
+GROUPS: Dict[str, Tuple[Setting, ...]] = dict(
+    accuracy=ACCURACY, theta=THETA, beta=BETA)
+SETTINGS: Dict[str, Setting] = {
+    s.name: s
+    for group in GROUPS.values() for s in group
+}
+
+
+class StudyProbe(Hook):
+    """Collect the study's per-run measurements during a demo run.
+
+    Args:
+        trace_interval (int): Record the loss terms every this many
+            iterations (and at each of the first ``trace_first``).
+        trace_first (int): Iterations recorded from the start. Defaults to
+            20.
+        keep_features (bool): Keep the student's pooled test features.
+    """
+
+    priority = 'LOW'
+
+    def __init__(self, trace_interval: int, trace_first: int = 20,
+                 keep_features: bool = False) -> None:
+        self.trace_interval = trace_interval
+        self.trace_first = trace_first
+        self.keep_features = keep_features
+        self.loss_trace: List[Dict[str, float]] = []
+        self.redundancy_curve: List[Dict[str, float]] = []
+        self.test_redundancy: Optional[Dict[str, float]] = None
+        self.test_features: Optional[torch.Tensor] = None
+        self.test_labels: Optional[torch.Tensor] = None
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None) -> None:
+        it = runner.iter + 1
+        if it <= self.trace_first or it % self.trace_interval == 0:
+            self.loss_trace.append(
+                dict(iter=it, **{
+                    k: float(torch.as_tensor(v).detach())
+                    for k, v in (outputs or {}).items() if 'loss' in k
+                }))
+
+    def after_val_epoch(self, runner, metrics=None) -> None:
+        if runner.train_loop is None:
+            return
+        feats = extract_pooled_features(runner.model, runner.val_dataloader,
+                                        CURVE_IMAGES)
+        self.redundancy_curve.append(
+            dict(iter=runner.iter, **channel_redundancy(feats)))
+
+    def after_test_epoch(self, runner, metrics=None) -> None:
+        feats = extract_pooled_features(runner.model, runner.test_dataloader)
+        self.test_redundancy = channel_redundancy(feats)
+        if self.keep_features:
+            self.test_features = feats
+            self.test_labels = torch.tensor([
+                int(sample.gt_label) for data in runner.test_dataloader
+                for sample in data['data_samples']
+            ])
+
+
+def run_dir(cache_dir: str, setting: str, seed: int) -> str:
+    """``<cache_dir>/<setting>/seed<seed>``."""
+    return osp.join(cache_dir, setting, f'seed{seed}')
+
+
+def load_result(cache_dir: str, setting: str, seed: int) -> Optional[Dict]:
+    """A finished run's ``result.json``, or None."""
+    path = osp.join(run_dir(cache_dir, setting, seed), 'result.json')
+    if not osp.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def _write_json(path: str, obj) -> None:
+    tmp = path + '.tmp'
+    with open(tmp, 'w') as f:
+        json.dump(obj, f, indent=1)
+    os.replace(tmp, path)
+
+
+def run_setting(setting: Setting, seed: int, prep, study_dir: str,
+                quick: bool = False) -> Dict:
+    """Train one (setting, seed) run, or return its cached result.
+
+    Args:
+        setting (Setting): What to run.
+        seed (int): ``randomness.seed`` of the run.
+        prep (Prepared): The demo's data, precision and teacher
+            (:func:`mmdccd.experiments.demo.prepare`).
+        study_dir (str): Root of the per-run cache.
+        quick (bool): The demo's smoke-test budget. Defaults to False.
+
+    Returns:
+        dict: ``setting``, ``seed``, the demo's numbers (:func:`run`),
+        ``loss_trace``, ``redundancy_curve`` and ``test_redundancy``.
+    """
+    from .demo import build_cfg, run
+
+    cached = load_result(study_dir, setting.name, seed)
+    if cached is not None:
+        return cached
+    out = run_dir(study_dir, setting.name, seed)
+    os.makedirs(out, exist_ok=True)
+    teacher_ckpt = None if setting.config == STUDENT else prep.teacher_ckpt
+    cfg = build_cfg(setting.config, prep.data_root, osp.join(out, 'work'),
+                    quick, teacher_ckpt, prep.precision)
+    cfg.merge_from_dict(setting.options)
+    cfg.randomness.seed = seed
+    probe = StudyProbe(
+        trace_interval=max(cfg.train_cfg.max_iters // 40, 1),
+        keep_features=seed == 0)
+    start = time.time()
+    result = run(cfg, f'{setting.name} seed {seed}', hooks=[probe])
+    result.update(
+        setting=setting.name,
+        seed=seed,
+        precision=prep.precision,
+        quick=quick,
+        wall_time_s=time.time() - start,
+        loss_trace=probe.loss_trace,
+        redundancy_curve=probe.redundancy_curve,
+        test_redundancy=probe.test_redundancy)
+    result.pop('checkpoint')
+    if probe.test_features is not None:
+        torch.save(
+            dict(features=probe.test_features, labels=probe.test_labels),
+            osp.join(out, 'test_features.pt'))
+    # the run is summarised by its numbers: its checkpoints are not kept
+    for name in os.listdir(osp.join(out, 'work')):
+        if name.endswith('.pth') or name == 'last_checkpoint':
+            os.remove(osp.join(out, 'work', name))
+    _write_json(osp.join(out, 'result.json'), result)
+    return result
+
+
+def run_study(settings: Sequence[Setting], seeds: Sequence[int], prep,
+              study_dir: str, quick: bool = False) -> None:
+    """Run every (setting, seed) not cached yet, seed-major (all settings of
+    seed 0 first), so an interrupted study has comparable seeds done."""
+    todo = [(s, k) for k in seeds for s in settings
+            if load_result(study_dir, s.name, k) is None]
+    print(f'study: {len(settings)} settings x {len(seeds)} seeds, '
+          f'{len(todo)} runs to do, cache {study_dir}', flush=True)
+    for i, (setting, seed) in enumerate(todo, 1):
+        print(f'study: run {i}/{len(todo)}: {setting.name} seed {seed}',
+              flush=True)
+        run_setting(setting, seed, prep, study_dir, quick)
+
+
+def _stats(values: Sequence[float]) -> Dict:
+    from .results import mean_std
+    stats = mean_std(list(values))
+    n, std = stats['n'], stats['std']
+    stats['se'] = std / math.sqrt(n) if std is not None else None
+    return stats
+
+
+#: (what is compared, setting, reference): each a claim of the paper.
+CLAIMS = (
+    ('KD helps the student', 'kd', 'student'),
+    ('two views alone (KD on 2b rows)', 'kd_2view', 'kd'),
+    ('DKD on top of two-view KD', 'kd_dkd', 'kd_2view'),
+    ('CCD on top of two-view KD', 'ccd_kd', 'kd_2view'),
+    ('CCD alone helps the student', 'ccd', 'student'),
+    ('DKD on top of CCD + KD (full DCCD)', 'dccd', 'ccd_kd'),
+    ('CCD on top of KD + DKD (full DCCD)', 'dccd', 'kd_dkd'),
+    ('DCCD against KD (headline)', 'dccd', 'kd'),
+)
+METRICS = (('val_top1', 'val top-1 (%)'), ('test_top1', 'test top-1 (%)'),
+           ('mean_abs_channel_corr', 'mean |rho| (ours)'),
+           ('mean_dist_to_gm', 'dist. to GM (fig. 8b)'),
+           ('mean_instance_cosine', 'instance cos (fig. 1)'))
+
+
+def _metric(result: Dict, key: str) -> float:
+    if key in result:
+        return float(result[key])
+    return float(result['test_redundancy'][key])
+
+
+def collect(study_dir: str, settings: Sequence[Setting],
+            seeds: Sequence[int]) -> Dict[str, Dict]:
+    """Per setting: its finished results, the seeds missing, and mean /
+    std / standard error of every metric over the finished seeds."""
+    table = {}
+    for s in settings:
+        results = [load_result(study_dir, s.name, k) for k in seeds]
+        done = [r for r in results if r is not None]
+        table[s.name] = dict(
+            setting=s,
+            results=done,
+            missing=[k for k, r in zip(seeds, results) if r is None],
+            stats={
+                key: _stats([_metric(r, key) for r in done])
+                for key, _ in METRICS + (('train_time_s', ''), )
+            })
+    return table
+
+
+def compare(a: Dict, b: Dict) -> Dict:
+    """Difference of two means with its standard error (Welch) and whether
+    it is larger than twice that (None when either has < 2 seeds)."""
+    if a['se'] is None or b['se'] is None:
+        return dict(diff=None, se=None, beyond_noise=None)
+    diff = a['mean'] - b['mean']
+    se = math.sqrt(a['se']**2 + b['se']**2)
+    return dict(diff=diff, se=se, beyond_noise=abs(diff) > 2 * se)
+
+
+def _fmt(stats: Dict, digits: int = 2) -> str:
+    from .results import format_mean_std
+    return format_mean_std(stats, digits)
+
+
+def format_group(table: Dict[str, Dict]) -> str:
+    """A markdown table: every setting's metrics as mean +- std (n)."""
+    lines = [
+        '| setting | seeds | ' + ' | '.join(label for _, label in METRICS) +
+        ' | train time (s) |',
+        '| --- | ---: | ' + ' | '.join('---:' for _ in METRICS) + ' | ---: |'
+    ]
+    for row in table.values():
+        st = row['stats']
+        n = st['val_top1']['n']
+        missing = f' (missing {row["missing"]})' if row['missing'] else ''
+        cells = [
+            _fmt(st[key], 2 if 'top1' in key else 3) for key, _ in METRICS
+        ]
+        time_s = st['train_time_s']['mean']
+        time_cell = '—' if time_s is None else f'{time_s:.0f}'
+        lines.append(f'| {row["setting"].label} | {n}{missing} | ' +
+                     ' | '.join(cells) + f' | {time_cell} |')
+    return '\n'.join(lines)
+
+
+def format_claims(table: Dict[str, Dict]) -> str:
+    """A markdown table: each claim's difference of means, its standard
+    error and whether it is beyond the noise (|diff| > 2 SE)."""
+    lines = [
+        '| claim | compared | val diff (SE) | test diff (SE) | '
+        'mean |rho| diff (SE) | beyond noise (val / test) |',
+        '| --- | --- | ---: | ---: | ---: | :---: |'
+    ]
+    for claim, a, b in CLAIMS:
+        if a not in table or b not in table:
+            continue
+        cmp = {
+            key: compare(table[a]['stats'][key], table[b]['stats'][key])
+            for key in ('val_top1', 'test_top1', 'mean_abs_channel_corr')
+        }
+
+        def cell(c: Dict, digits: int = 2) -> str:
+            if c['diff'] is None:
+                return '—'
+            return f'{c["diff"]:+.{digits}f} ({c["se"]:.{digits}f})'
+
+        def verdict(c: Dict) -> str:
+            return '—' if c['beyond_noise'] is None else (
+                'yes' if c['beyond_noise'] else 'no')
+
+        lines.append(
+            f'| {claim} | {table[a]["setting"].label} vs '
+            f'{table[b]["setting"].label} | {cell(cmp["val_top1"])} | '
+            f'{cell(cmp["test_top1"])} | '
+            f'{cell(cmp["mean_abs_channel_corr"], 3)} | '
+            f'{verdict(cmp["val_top1"])} / {verdict(cmp["test_top1"])} |')
+    return '\n'.join(lines)
+
+
+def loss_scale(result: Dict, first: int = 20) -> Dict[str, Dict[str, float]]:
+    """Mean of each logged loss term over the first ``first`` iterations
+    and over the last recorded quarter of training (weighted as they enter
+    eq. 14)."""
+    trace = result['loss_trace']
+    last_iter = trace[-1]['iter']
+    start = [t for t in trace if t['iter'] <= first]
+    end = [t for t in trace if t['iter'] > 0.75 * last_iter]
+    keys = [k for k in trace[0] if k != 'iter']
+    return {
+        part: {k: sum(t[k] for t in rows) / len(rows)
+               for k in keys}
+        for part, rows in (('first', start), ('end', end))
+    }
+
+
+def plot_pictures(study_dir: str, out_dir: str, seeds: Sequence[int],
+                  names: Sequence[str] = ('student', 'kd', 'dccd'),
+                  num_images: int = 500, tsne_iters: int = 1000) -> Dict:
+    """Fig. 1 (instance cosine similarity of test images, sorted by label),
+    fig. 8a (t-SNE of the student's channels), our channel-correlation
+    picture (|rho| of every channel pair) from seed 0's test features, and
+    fig. 8b over training (mean distance to the geometric median on val,
+    mean over seeds) for the settings ``names``.
+
+    Returns:
+        dict: Picture name -> path.
+    """
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    from mmdccd.evaluation import (channel_points, cosine_similarity_matrix,
+                                   geometric_median, tsne)
+    os.makedirs(out_dir, exist_ok=True)
+    saved = {}
+    for name in names:
+        path = osp.join(run_dir(study_dir, name, 0), 'test_features.pt')
+        if osp.exists(path):
+            saved[name] = torch.load(path, weights_only=True)
+    labels = {n: SETTINGS[n].label for n in names}
+    paths = {}
+    if saved:
+        pics = ('instance_similarity', 'channel_correlation', 'channel_tsne')
+        figs = {p: plt.subplots(1, len(saved), figsize=(4.2 * len(saved),
+                                                       3.8), squeeze=False)
+                for p in pics}
+        for i, (name, data) in enumerate(saved.items()):
+            feats, lab = data['features'], data['labels']
+            order = torch.argsort(lab[:num_images], stable=True)
+            sim = cosine_similarity_matrix(feats[:num_images][order])
+            ax = figs['instance_similarity'][1][0, i]
+            im = ax.imshow(sim.numpy(), vmin=-1, vmax=1, cmap='viridis')
+            ax.set_title(f'{labels[name]}\nmean off-diag '
+                         f'{float(sim[~torch.eye(len(sim), dtype=bool)].mean()):.3f}',
+                         fontsize=9)
+            points = channel_points(feats)
+            corr = (points @ points.t()).abs()
+            ax = figs['channel_correlation'][1][0, i]
+            im2 = ax.imshow(corr.numpy(), vmin=0, vmax=1, cmap='magma')
+            off = corr[~torch.eye(len(corr), dtype=bool)].mean()
+            ax.set_title(f'{labels[name]}\nmean |rho| off-diag {off:.3f}',
+                         fontsize=9)
+            dist = (points.double() - geometric_median(points)).norm(dim=1)
+            emb = tsne(points, num_iters=tsne_iters)
+            ax = figs['channel_tsne'][1][0, i]
+            sc = ax.scatter(emb[:, 0], emb[:, 1], c=dist.numpy(), s=14,
+                            cmap='coolwarm')
+            ax.set_title(f'{labels[name]}\nmean dist. to GM '
+                         f'{float(dist.mean()):.3f}', fontsize=9)
+        figs['instance_similarity'][0].colorbar(im, ax=figs[
+            'instance_similarity'][1].ravel().tolist())
+        figs['channel_correlation'][0].colorbar(im2, ax=figs[
+            'channel_correlation'][1].ravel().tolist())
+        figs['channel_tsne'][0].colorbar(sc, ax=figs['channel_tsne'][1]
+                                         .ravel().tolist())
+        for pic, (fig, _) in figs.items():
+            paths[pic] = osp.join(out_dir, f'{pic}.png')
+            fig.savefig(paths[pic], dpi=90)
+            plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    for name in names:
+        curves = [
+            r['redundancy_curve'] for r in
+            (load_result(study_dir, name, k) for k in seeds) if r
+        ]
+        if not curves:
+            continue
+        its = [c['iter'] for c in curves[0]]
+        mean = [
+            sum(c[i]['mean_dist_to_gm'] for c in curves) / len(curves)
+            for i in range(len(its))
+        ]
+        ax.plot(its, mean, marker='o', label=f'{labels[name]} '
+                f'({len(curves)} seeds)')
+    ax.set_xlabel('iteration')
+    ax.set_ylabel('mean distance to geometric median (val)')
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    paths['dist_to_gm_curve'] = osp.join(out_dir, 'dist_to_gm_curve.png')
+    fig.savefig(paths['dist_to_gm_curve'], dpi=90)
+    plt.close(fig)
+    return paths
+
+
+def format_loss_scale(table: Dict[str, Dict]) -> str:
+    """A markdown table: the weighted loss terms of eq. (14) at the start
+    and at the end of training, mean over the finished seeds."""
+    lines = ['| setting | when | terms (weighted, as in eq. 14) |',
+             '| --- | --- | --- |']
+    for row in table.values():
+        if not row['results']:
+            continue
+        scales = [loss_scale(r) for r in row['results']]
+        for part in ('first', 'end'):
+            keys = scales[0][part]
+            cells = ', '.join(
+                f'{k} {sum(s[part][k] for s in scales) / len(scales):.3f}'
+                for k in keys if k != 'loss')
+            lines.append(f'| {row["setting"].label} | {part} | {cells} |')
+    return '\n'.join(lines)
+
+
+def write_report(study_dir: str, out_dir: str, groups: Sequence[str],
+                 seeds: Sequence[int]) -> Dict[str, str]:
+    """Write ``study.md`` (every group's table, the claims, the loss scales)
+    and the pictures to ``out_dir``.
+
+    Returns:
+        dict: Output name -> path.
+    """
+    os.makedirs(out_dir, exist_ok=True)
+    parts = []
+    for group in groups:
+        table = collect(study_dir, GROUPS[group], seeds)
+        parts.append(f'## {group}\n\n{format_group(table)}\n')
+        if group == 'accuracy':
+            parts.append(f'### claims\n\n{format_claims(table)}\n')
+        parts.append(f'### loss scales\n\n{format_loss_scale(table)}\n')
+    paths = plot_pictures(study_dir, out_dir, seeds)
+    paths['md'] = osp.join(out_dir, 'study.md')
+    with open(paths['md'], 'w') as f:
+        f.write('\n'.join(parts))
+    return paths
+
+
+def add_study_args(parser) -> None:
+    """The study's own options (beside the demo's, ``add_common_args``)."""
+    parser.add_argument('action', choices=('run', 'report'))
+    parser.add_argument(
+        '--groups',
+        nargs='+',
+        choices=tuple(GROUPS),
+        default=['accuracy'],
+        help='setting groups: ' + '; '.join(
+            f'{g}: {", ".join(s.name for s in ss)}'
+            for g, ss in GROUPS.items()))
+    parser.add_argument(
+        '--settings', nargs='+', help='only these settings (names)')
+    parser.add_argument(
+        '--seeds', nargs='+', type=int, default=[0, 1, 2, 3, 4])
+    parser.add_argument(
+        '--study-dir',
+        default=osp.join(
+            os.environ.get('XDG_CACHE_HOME', osp.expanduser('~/.cache')),
+            'mmdccd', 'study'),
+        help='per-run cache (result.json a run); a study resumes from it')
+    parser.add_argument(
+        '--out-dir', default='work_dirs/study',
+        help='report: where study.md and the pictures go')
+
+
+def run_cli(args) -> Dict:
+    """``run``: train the missing runs; ``report``: write the report."""
+    settings = [s for g in args.groups for s in GROUPS[g]]
+    if args.settings:
+        unknown = set(args.settings) - set(SETTINGS)
+        if unknown:
+            raise ValueError(f'unknown settings {sorted(unknown)}; choose '
+                             f'from {sorted(SETTINGS)}.')
+        settings = [SETTINGS[n] for n in args.settings]
+    if args.action == 'report':
+        paths = write_report(args.study_dir, args.out_dir, args.groups,
+                             args.seeds)
+        for name, path in paths.items():
+            print(f'wrote {name}: {path}')
+        return paths
+    from .demo import prepare
+    prep = prepare(args, 'mmdccd study')
+    start = time.time()
+    run_study(settings, args.seeds, prep, args.study_dir, args.quick)
+    print(f'study: done in {time.time() - start:.0f} s; results in '
+          f'{args.study_dir}', flush=True)
+    return dict(study_dir=args.study_dir)
