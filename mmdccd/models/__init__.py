@@ -1,2 +1,2 @@
-from . import (algorithms, backbones, connectors, data_preprocessors,  # noqa
-               losses, necks, pruning, utils)
+from . import (algorithms, backbones, classifiers,  # noqa
+               connectors, data_preprocessors, losses, necks, pruning, utils)
