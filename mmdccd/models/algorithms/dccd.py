@@ -9,7 +9,7 @@ from mmrazor.registry import MODELS
 
 from mmdccd.utils import split_views
 from ..utils.feature_sources import SizeLike, find_feature_sources
-from ..utils.input_resize import InputResize
+from ..utils.teacher_input import TeacherInput
 from .frozen_teacher_distill import FrozenTeacherDistill
 
 #: Total CCD weight times teacher width: beta = 25.6 / d (paper: 64 -> 0.4,
@@ -96,8 +96,13 @@ class DCCD(FrozenTeacherDistill):
             Defaults to None (found).
         teacher_input_size (int | Sequence[int], optional): Resize the
             stacked rows to ``H`` or ``(H, W)`` inside the teacher's forward
-            (:class:`~mmdccd.models.utils.InputResize`), for a teacher
+            (:class:`~mmdccd.models.utils.TeacherInput`), for a teacher
             trained at another size than the student. Defaults to None.
+        teacher_mean (Sequence[float], optional): The teacher's input mean
+            (0-255 pixels) where it differs from the data preprocessor's;
+            the rows are re-normalised for the teacher. Defaults to None.
+        teacher_std (Sequence[float], optional): Likewise, its std.
+            Defaults to None.
         gather_distributed (bool): CCD statistics over the global batch under
             DDP (see :class:`ChannelContrastiveLoss`). Defaults to False.
         num_views (int): Views per image. Defaults to 2.
@@ -127,6 +132,8 @@ class DCCD(FrozenTeacherDistill):
                  student_logits_source: Optional[str] = None,
                  teacher_logits_source: Optional[str] = None,
                  teacher_input_size: Optional[SizeLike] = None,
+                 teacher_mean: Optional[Sequence[float]] = None,
+                 teacher_std: Optional[Sequence[float]] = None,
                  gather_distributed: bool = False,
                  num_views: int = 2,
                  **kwargs) -> None:
@@ -175,9 +182,14 @@ class DCCD(FrozenTeacherDistill):
             teacher=teacher,
             architecture=architecture,
             **kwargs)
-        if teacher_input_size is not None:
+        if (teacher_input_size, teacher_mean, teacher_std) != (None, ) * 3:
+            normalise = getattr(self.data_preprocessor, '_enable_normalize',
+                                False)
             self.teacher.register_forward_pre_hook(
-                InputResize(teacher_input_size))
+                TeacherInput(
+                    teacher_input_size, teacher_mean, teacher_std,
+                    *((self.data_preprocessor.mean,
+                       self.data_preprocessor.std) if normalise else ())))
         preprocessor_views = getattr(self.data_preprocessor, 'num_views',
                                      None)
         if preprocessor_views != num_views:

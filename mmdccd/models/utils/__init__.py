@@ -2,10 +2,10 @@ from .channel_select import ChannelSelectBackbone
 from .feature_sources import (FeatureSources, ModuleCall,
                               declared_input_size, find_feature_sources,
                               trace_modules)
-from .input_resize import InputResize
+from .teacher_input import TeacherInput
 
 __all__ = [
-    'ChannelSelectBackbone', 'FeatureSources', 'InputResize', 'ModuleCall',
+    'ChannelSelectBackbone', 'FeatureSources', 'ModuleCall', 'TeacherInput',
     'declared_input_size', 'find_feature_sources',
     'trace_modules'
 ]
