@@ -4,14 +4,19 @@
 # forward at build time): no `*_feat_dim` or `*_feat_source` is needed.
 # ImageNet-1k heads (1000 classes); the folder recipes override num_classes.
 
-# timm ViT-B/16 at 224 px (`pip install mmdccd[timm]`); pretrained=True
-# downloads timm's ImageNet-1k weights (top-1 85.1%) through huggingface.
+# timm ViT-B/16 at 224 px (`pip install mmdccd[timm]`), ImageNet-1k top-1
+# 85.1%. Its weights are timm's own state dict, which TimmClassifier loads
+# as teacher_ckpt; write it once (online) with
+#   python -c "import timm, torch; torch.save(timm.create_model(
+#     'vit_base_patch16_224.augreg2_in21k_ft_in1k', pretrained=True)
+#     .state_dict(), 'checkpoints/vit_b16_augreg2_in1k.pth')"
+# (or set pretrained=True to download at every build).
 timm_vit_b16 = dict(
     _scope_='mmpretrain',
     type='TimmClassifier',
     model_name='vit_base_patch16_224.augreg2_in21k_ft_in1k',
-    pretrained=True,
     num_classes=1000)
+timm_vit_b16_ckpt = 'checkpoints/vit_b16_augreg2_in1k.pth'
 # its input normalisation (timm's pretrained_cfg, in 0-255 pixels)
 timm_vit_b16_mean = [127.5, 127.5, 127.5]
 timm_vit_b16_std = [127.5, 127.5, 127.5]

@@ -185,11 +185,10 @@ class DCCD(FrozenTeacherDistill):
         if (teacher_input_size, teacher_mean, teacher_std) != (None, ) * 3:
             normalise = getattr(self.data_preprocessor, '_enable_normalize',
                                 False)
-            self.teacher.register_forward_pre_hook(
-                TeacherInput(
-                    teacher_input_size, teacher_mean, teacher_std,
-                    *((self.data_preprocessor.mean,
-                       self.data_preprocessor.std) if normalise else ())))
+            TeacherInput(
+                teacher_input_size, teacher_mean, teacher_std,
+                *((self.data_preprocessor.mean, self.data_preprocessor.std)
+                  if normalise else ())).attach(self.teacher)
         preprocessor_views = getattr(self.data_preprocessor, 'num_views',
                                      None)
         if preprocessor_views != num_views:

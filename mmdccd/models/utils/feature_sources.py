@@ -23,6 +23,7 @@ train flag is restored afterwards, so BatchNorm statistics and train mode
 are left as they were.
 """
 import contextlib
+import copy
 from dataclasses import dataclass
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple, Union
 
@@ -243,7 +244,10 @@ def find_feature_sources(model: Union[nn.Module, dict],
 
     A config (a dict) is built into a throw-away copy with a forked random
     state, so the caller's random stream, and so every later
-    initialisation, is exactly as if the copy had never been built.
+    initialisation, is exactly as if the copy had never been built. The
+    copy is built on the ``meta`` device first (no memory, no
+    initialisation: a ViT-B costs a second, not twenty); a model that
+    cannot be built or run there is built on the CPU.
 
     Args:
         model (nn.Module | dict): The classifier, or its config.
@@ -271,8 +275,8 @@ def find_feature_sources(model: Union[nn.Module, dict],
     if given and feat_dim is not None:
         return FeatureSources(feat_source, logits_source, feat_dim)
     if isinstance(model, dict):
-        with torch.random.fork_rng(devices=[]):
-            model = build(model)
+        return _find_on_a_copy(model, build, feat_source, logits_source,
+                               feat_dim, input_size, side)
     layer = dict(model.named_modules()).get(feat_source)
     if given and isinstance(layer, nn.Linear):
         return FeatureSources(feat_source, logits_source, layer.in_features)
@@ -319,3 +323,21 @@ def find_feature_sources(model: Union[nn.Module, dict],
             f'{feat_call.name!r} is {ModuleCall.shape(feat_call.input)}: '
             f'set {side}_feat_dim={found_dim} or leave it out.')
     return FeatureSources(feat_call.name, logits_call.name, found_dim)
+
+
+def _find_on_a_copy(cfg: dict, build: Callable[[dict], nn.Module],
+                    *args) -> FeatureSources:
+    """:func:`find_feature_sources` on a copy built from ``cfg``: on the
+    ``meta`` device if the model builds and runs there, else on the CPU;
+    the random state forked either way."""
+    if build is None:
+        raise ValueError('a network config needs a build function (a '
+                         "registry's build) to be probed.")
+    with torch.random.fork_rng(devices=[]):
+        try:
+            with torch.device('meta'):
+                model = build(copy.deepcopy(cfg))
+            return find_feature_sources(model, *args)
+        except Exception:  # e.g. .item() at build time; the CPU tells
+            pass
+        return find_feature_sources(build(copy.deepcopy(cfg)), *args)

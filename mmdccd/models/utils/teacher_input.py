@@ -12,12 +12,12 @@ INTERPOLATING = ('bilinear', 'bicubic')
 
 
 class TeacherInput:
-    r"""A forward pre-hook that resizes and re-normalises a teacher's input.
+    r"""Resize and re-normalise a teacher's input in its forward.
 
     DCCD's teacher may expect another input than the student: a 224-pixel
     ViT teacher for a 32-pixel CIFAR student, or a timm ViT normalised with
     mean = std = 0.5 for a student normalised with ImageNet's statistics.
-    With this hook on the teacher, the same stacked ``2b`` rows, in the same
+    Attached to the teacher (:meth:`attach`), the same stacked ``2b`` rows, in the same
     order, are adapted inside the teacher's one forward, so the batch
     contract of :mod:`mmdccd.utils.views` is unchanged:
 
@@ -76,12 +76,29 @@ class TeacherInput:
             self.scale = source_std.flatten() / std_t
             self.shift = (source_mean.flatten() - mean_t) / std_t
 
-    def __call__(self, module: nn.Module, args: Tuple) -> Optional[Tuple]:
+    def attach(self, module: nn.Module) -> nn.Module:
+        """Adapt the inputs of ``module``'s outermost calls only: a
+        classifier whose ``predict`` calls itself (mmpretrain's
+        ``TimmClassifier``) must not be re-normalised twice."""
+        depth = [0]
+
+        def enter(module, args):
+            depth[0] += 1
+            return self(module, args) if depth[0] == 1 else None
+
+        def leave(module, args, output):
+            depth[0] -= 1
+
+        module.register_forward_pre_hook(enter)
+        module.register_forward_hook(leave, always_call=True)
+        return module
+
+    def __call__(self, module: nn.Module, args: Tuple) -> Tuple:
         """Adapt ``args[0]``, shape ``(N, C, H, W)``; other arguments pass
         unchanged.
 
         Returns:
-            tuple | None: The new arguments (None: unchanged).
+            tuple: The new arguments.
         """
         x, rest = args[0], args[1:]
         if self.scale is not None:

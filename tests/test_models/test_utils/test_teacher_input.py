@@ -15,9 +15,7 @@ def test_renormalise_then_resize_equals_the_naive_conversion():
     pixels = torch.rand(4, 3, 8, 8) * 255
     x = (pixels - mean_s) / std_s  # what the student's preprocessor gives
     hook = TeacherInput(16, [127.5] * 3, [127.5] * 3, mean_s, std_s)
-    net = nn.Identity()
-    net.register_forward_pre_hook(hook)
-    out = net(x)
+    out = hook.attach(nn.Identity())(x)
     # independently: from the raw pixels with the teacher's statistics
     expected = F.interpolate((pixels - 127.5) / 127.5, size=(16, 16),
                              mode='bilinear', align_corners=False)
@@ -40,3 +38,19 @@ def test_mean_without_a_normalising_preprocessor_is_an_error():
     with pytest.raises(ValueError, match='3 values'):
         TeacherInput(mean=[1.0], source_mean=torch.zeros(3, 1, 1),
                      source_std=torch.ones(3, 1, 1))
+
+
+def test_a_classifier_calling_itself_is_adapted_once():
+
+    class SelfCalling(nn.Module):
+        """Like mmpretrain's TimmClassifier.predict: calls ``self(x)``."""
+
+        def forward(self, x, nested=True):
+            return self(x, nested=False) if nested else x
+
+    one = torch.ones(3).view(3, 1, 1)
+    net = TeacherInput(mean=[1.0] * 3, std=[2.0] * 3, source_mean=0 * one,
+                       source_std=one).attach(SelfCalling())
+    x = torch.ones(1, 3, 2, 2)
+    torch.testing.assert_close(net(x), (x - 1) / 2)  # once, not twice
+    torch.testing.assert_close(net(x), (x - 1) / 2)  # and again
