@@ -51,10 +51,10 @@ def main(argv=None) -> None:
         action(None, options, args.cfg_options)
         cfg.merge_from_dict(options.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
-    size = args.input_size and (args.input_size * 2)[:2]
     with DefaultScope.overwrite_default_scope(cfg.get('default_scope')):
         try:
-            lines = config_report(cfg.model.to_dict(), MODELS.build, size)
+            lines = config_report(cfg.model.to_dict(), MODELS.build,
+                                  args.input_size)
         except ValueError as error:
             sys.exit(f'list_modules.py: {args.config}: {error}')
     print('\n'.join(lines).rstrip())

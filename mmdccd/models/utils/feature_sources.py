@@ -81,8 +81,9 @@ class FeatureSources:
 
 
 def to_size(size: SizeLike) -> Tuple[int, int]:
-    """``224`` or ``(224, 224)`` -> ``(224, 224)``."""
-    size = (size, size) if isinstance(size, int) else tuple(size)
+    """``224``, ``[224]`` or ``(224, 224)`` -> ``(224, 224)``."""
+    size = (size, ) if isinstance(size, int) else tuple(size)
+    size = size * 2 if len(size) == 1 else size
     if len(size) != 2 or not all(isinstance(s, int) and s > 0 for s in size):
         raise ValueError(f'expected an input size H or (H, W) of positive '
                          f'ints, got {size!r}.')
