@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from mmdccd.models.utils.feature_sources import (SizeLike,
+                                                 declared_in_channels,
                                                  declared_input_size,
                                                  to_size)
 
@@ -64,19 +65,21 @@ def student_input_size(student: nn.Module,
 def export_onnx(student: nn.Module,
                 path: str,
                 input_size: Tuple[int, int],
-                in_channels: int = 3) -> None:
+                in_channels: Optional[int] = None) -> None:
     """Write the student's logits graph to ``path`` (eval mode).
 
     Args:
         student (nn.Module): The student classifier (weights loaded).
         path (str): The ``.onnx`` file to write.
         input_size (tuple[int, int]): ``(H, W)`` of the graph's input.
-        in_channels (int): Input channels. Defaults to 3.
+        in_channels (int, optional): Input channels. Defaults to None
+            (those of the student's first convolution).
     """
     require_onnx()
     graph = ClassifierLogits(student)
     graph.eval()
-    sample = torch.zeros(2, in_channels, *input_size)
+    channels = in_channels or declared_in_channels(student)
+    sample = torch.zeros(2, channels, *input_size)
     torch.onnx.export(
         graph, (sample, ),
         path,
@@ -125,7 +128,7 @@ def export_and_check(student: nn.Module,
     """
     size = student_input_size(student, input_size)
     export_onnx(student, path, size)
-    inputs = torch.randn(3, 3, *size,
+    inputs = torch.randn(3, declared_in_channels(student), *size,
                          generator=torch.Generator().manual_seed(seed))
     error = onnx_max_error(path, student, inputs)
     if not error <= ONNX_ATOL:

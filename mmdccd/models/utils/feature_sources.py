@@ -109,6 +109,15 @@ def declared_input_size(model: nn.Module) -> Optional[Tuple[int, int]]:
     return None
 
 
+def declared_in_channels(model: nn.Module) -> int:
+    """Input channels of a model: those of its first convolution (a
+    Fashion-MNIST network's 1, a ViT's patch embedding's 3), else 3."""
+    for module in model.modules():
+        if isinstance(module, nn.modules.conv._ConvNd):
+            return module.in_channels
+    return 3
+
+
 @contextlib.contextmanager
 def inference_mode_of(model: nn.Module) -> Iterator[None]:
     """Eval mode and no gradients inside; every module's own ``training``
@@ -145,7 +154,7 @@ def _call(model: nn.Module, inputs: torch.Tensor):
 def trace_modules(
     model: nn.Module,
     input_size: Optional[SizeLike] = None,
-    in_channels: int = 3,
+    in_channels: Optional[int] = None,
     batch_size: int = 2,
 ) -> Tuple[List[ModuleCall], torch.Tensor]:
     """Run one dry forward and record every module call.
@@ -154,7 +163,8 @@ def trace_modules(
         model (nn.Module): The classifier.
         input_size (int | Sequence[int], optional): ``H`` or ``(H, W)``.
             Defaults to None: the declared size, else 32 then 224 pixels.
-        in_channels (int): Input channels. Defaults to 3.
+        in_channels (int, optional): Input channels. Defaults to None
+            (:func:`declared_in_channels`).
         batch_size (int): Rows of the zero input. Defaults to 2.
 
     Returns:
@@ -170,6 +180,8 @@ def trace_modules(
         sizes = [declared] if declared else list(FALLBACK_INPUT_SIZES)
     else:
         sizes = [to_size(input_size)]
+    if in_channels is None:
+        in_channels = declared_in_channels(model)
     names = {module: name for name, module in model.named_modules()}
     device = next(model.parameters(), torch.zeros(())).device
     errors = []

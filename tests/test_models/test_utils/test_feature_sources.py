@@ -9,7 +9,8 @@ from mmrazor.registry import MODELS
 from torch import nn
 
 import mmdccd  # noqa: F401
-from mmdccd.models.utils import (FeatureSources, declared_input_size,
+from mmdccd.models.utils import (FeatureSources, declared_in_channels,
+                                 declared_input_size,
                                  find_feature_sources)
 from tests.utils import tiny_classifier
 
@@ -196,3 +197,12 @@ def test_model_that_runs_at_no_size_is_a_clear_error():
                        r'\(224, 224\).*teacher_input_size'):
         find_feature_sources(Fixed())
     assert find_feature_sources(Fixed(), input_size=20).feat_dim == 1200
+
+
+def test_one_channel_network():
+    # a Fashion-MNIST network: the dry forward feeds its 1 input channel
+    cfg = tiny_classifier(4)
+    cfg['backbone']['in_channels'] = 1
+    model = build(cfg)
+    assert declared_in_channels(model) == 1
+    assert find_feature_sources(model).feat_dim == 32
