@@ -206,3 +206,16 @@ def test_one_channel_network():
     model = build(cfg)
     assert declared_in_channels(model) == 1
     assert find_feature_sources(model).feat_dim == 32
+
+
+def test_timm_backbone_in_an_image_classifier():
+    pytest.importorskip('timm')
+    model = build(
+        dict(type='ImageClassifier',
+             backbone=dict(type='TIMMBackbone', model_name='resnet18',
+                           features_only=True, out_indices=(4, )),
+             neck=dict(type='GlobalAveragePooling'),
+             head=dict(type='LinearClsHead', num_classes=5,
+                       in_channels=512)))
+    assert find_feature_sources(model) == FeatureSources(
+        'head.fc', 'head.fc', 512)
