@@ -129,6 +129,13 @@ def test_folder_recipe_trains_and_tests_end_to_end(tmp_path, folder):
     teacher = str(tmp_path / 'teacher_finetuned.pth')
     torch.save(torchvision.models.resnet18(num_classes=2).state_dict(),
                teacher)
+    recipe = load('configs/any_pair/r50-tv_mv2_folder.py')
+    loaders = {
+        name: dict(batch_size=2, num_workers=0, persistent_workers=False,
+                   dataset=dict(data_root=folder, pipeline=at_size(
+                       recipe[name].dataset.pipeline, SIZE)))
+        for name in ('train_dataloader', 'val_dataloader')
+    }
     tiny = osp.join(str(tmp_path), 'tiny_folder.py')
     with open(tiny, 'w') as f:
         f.write(f"""
@@ -140,18 +147,8 @@ model = dict(
     teacher=dict(model_name='resnet18', num_classes=2),
     teacher_ckpt={teacher!r})
 data_preprocessor = dict(num_classes=2)
-train_dataloader = dict(
-    batch_size=2, num_workers=0, persistent_workers=False,
-    dataset=dict(data_root={folder!r},
-                 pipeline={at_size(load('configs/any_pair/r50-tv_mv2_folder.py')
-                                    .train_dataloader.dataset.pipeline,
-                                    SIZE)!r}))
-val_dataloader = dict(
-    batch_size=2, num_workers=0, persistent_workers=False,
-    dataset=dict(data_root={folder!r},
-                 pipeline={at_size(load('configs/any_pair/r50-tv_mv2_folder.py')
-                                    .val_dataloader.dataset.pipeline,
-                                    SIZE)!r}))
+train_dataloader = {loaders['train_dataloader']!r}
+val_dataloader = {loaders['val_dataloader']!r}
 test_dataloader = val_dataloader
 train_cfg = dict(max_epochs=1)
 default_hooks = dict(logger=dict(interval=1))
