@@ -16,10 +16,18 @@ HERE = osp.dirname(osp.abspath(__file__))
 
 
 def read_requirements(name):
-    """Requirement lines of ``requirements/<name>.txt``."""
+    """Requirement lines of ``requirements/<name>.txt``, ``-r other.txt``
+    lines expanded."""
     with open(osp.join(HERE, 'requirements', f'{name}.txt')) as f:
-        lines = (line.split('#')[0].strip() for line in f)
-        return [line for line in lines if line]
+        lines = [line.split('#')[0].strip() for line in f]
+    requirements = []
+    for line in filter(None, lines):
+        if line.startswith('-r '):
+            requirements += read_requirements(
+                osp.splitext(line[3:].strip())[0])
+        else:
+            requirements.append(line)
+    return requirements
 
 
 def version():
@@ -75,6 +83,8 @@ if __name__ == '__main__':
         extras_require={
             'tests': read_requirements('tests'),
             'mim': read_requirements('mminstall'),
+            'timm': read_requirements('timm'),
+            'onnx': read_requirements('onnx'),
             'all': read_requirements('runtime') +
             read_requirements('mminstall') + read_requirements('tests'),
         },

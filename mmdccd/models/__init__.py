@@ -1,2 +1,2 @@
-from . import (algorithms, backbones, connectors, data_preprocessors,  # noqa
-               heads, losses, necks, pruning, utils)
+from . import (algorithms, backbones, classifiers, connectors,  # noqa
+               data_preprocessors, heads, losses, necks, pruning, utils)

@@ -13,6 +13,15 @@ loads into the plain mmpretrain model of the student config::
 
 The output holds tensors and plain ``meta`` values only (no optimizer, no
 message hub), so it also loads with ``torch.load(..., weights_only=True)``.
+
+With ``--onnx`` the student classifier of ``--config`` is also exported to
+ONNX (``pip install 'mmdccd[onnx]'``; input: images normalised as the
+student's data preprocessor does, dynamic batch; output: logits) and its
+outputs are checked against PyTorch's on random input (max |difference|
+<= 1e-4, see :mod:`mmdccd.deploy.onnx_export`)::
+
+    python tools/model_converters/extract_student.py work_dirs/dccd/iter_4.pth \
+        student.pth --onnx student.onnx --config CONFIG --input-size 32
 """
 import argparse
 import os
@@ -77,7 +86,38 @@ def parse_args(argv=None) -> argparse.Namespace:
         '(architecture.* keys) as a plain mmpretrain checkpoint.')
     parser.add_argument('src', help='distillation checkpoint (trusted file)')
     parser.add_argument('dst', help='where to write the student checkpoint')
-    return parser.parse_args(argv)
+    parser.add_argument(
+        '--onnx', help='also export the student classifier to this .onnx')
+    parser.add_argument(
+        '--config', help='the config the checkpoint was trained with '
+        '(needed by --onnx)')
+    parser.add_argument(
+        '--input-size',
+        type=int,
+        nargs='+',
+        help='H or H W of the ONNX input (default: the size the student '
+        'declares)')
+    args = parser.parse_args(argv)
+    if args.onnx and not args.config:
+        parser.error('--onnx needs --config (the student\'s architecture)')
+    return args
+
+
+def write_onnx(args: argparse.Namespace, student: Dict[str, torch.Tensor]
+               ) -> None:
+    """Export and check the ONNX student (see mmdccd.deploy)."""
+    from mmengine.config import Config
+
+    from mmdccd.deploy import build_student, export_and_check, require_onnx
+    try:
+        require_onnx()
+        model = build_student(Config.fromfile(args.config), student)
+        os.makedirs(osp.dirname(osp.abspath(args.onnx)), exist_ok=True)
+        error = export_and_check(model, args.onnx, args.input_size)
+    except (ImportError, ValueError) as exc:
+        sys.exit(f'extract_student.py: {args.onnx}: {exc}')
+    print(f'Wrote ONNX student to {osp.abspath(args.onnx)} (max |ONNX - '
+          f'PyTorch| logit difference on random input: {error:.2g})')
 
 
 def main(argv=None) -> None:
@@ -105,6 +145,8 @@ def main(argv=None) -> None:
     print(f'Kept {len(student)} student tensors, dropped '
           f'{sum(dropped.values())} ({detail or "none"}).')
     print(f'Wrote student checkpoint to {osp.abspath(args.dst)}')
+    if args.onnx:
+        write_onnx(args, student)
 
 
 if __name__ == '__main__':

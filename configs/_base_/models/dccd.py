@@ -1,6 +1,8 @@
 # DCCD (paper eq. 14): L = CE + alpha * (KD + DKD) + beta * CCD.
-# A pair config adds `architecture` (student), `teacher`, `teacher_ckpt`,
-# `student_feat_dim` and `teacher_feat_dim`; beta defaults to 25.6 / d.
+# A pair config adds `architecture` (student), `teacher` and `teacher_ckpt`;
+# the feature widths (`student_feat_dim`, `teacher_feat_dim`) and recorded
+# modules (`*_feat_source`, `*_logits_source`) are found when left out;
+# beta defaults to 25.6 / d.
 # Inline classifiers are written as dict(_scope_='mmpretrain',
 # type='ImageClassifier', ...) or dict(cfg_path='mmpretrain::...').
 model = dict(

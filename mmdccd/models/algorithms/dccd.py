@@ -8,6 +8,8 @@ from mmrazor.models.algorithms.base import LossResults
 from mmrazor.registry import MODELS
 
 from mmdccd.utils import split_views
+from ..utils.feature_sources import SizeLike, find_feature_sources
+from ..utils.teacher_input import TeacherInput
 from .balanced_beta import BalancedBeta
 from .frozen_teacher_distill import FrozenTeacherDistill
 
@@ -82,7 +84,11 @@ class DCCD(FrozenTeacherDistill):
 
     The distiller (recorders, connectors, losses) is built from the arguments
     below, so a config for a new teacher/student pair only names the two
-    networks and their feature widths. Losses are logged as
+    networks: feature widths and recorder sources left out are found by
+    :func:`~mmdccd.models.utils.find_feature_sources` (one dry forward of
+    each network at build time, in eval mode under ``torch.no_grad()``, for
+    mmpretrain, timm and torchvision classifiers, ViTs included). Losses are
+    logged as
     ``student.loss``, ``distill.loss_kd``, ``distill.loss_dkd`` and
     ``distill.loss_ccd``.
 
@@ -90,8 +96,10 @@ class DCCD(FrozenTeacherDistill):
         architecture (dict | BaseModel): The student classifier.
         teacher (dict | BaseModel): The teacher classifier. Frozen and kept
             in eval mode (BN and dropout) unless ``teacher_trainable``.
-        student_feat_dim (int): Width ``C_s`` of the student's pooled feature.
-        teacher_feat_dim (int): Width ``d`` of the teacher's pooled feature.
+        student_feat_dim (int, optional): Width ``C_s`` of the student's
+            pooled feature. Defaults to None (found).
+        teacher_feat_dim (int, optional): Width ``d`` of the teacher's pooled
+            feature. Defaults to None (found).
         alpha (float): Weight of :math:`L_{KD}` and :math:`L_{DKD}`.
             Defaults to 1.0.
         beta (float | str, optional): Weight of :math:`L_{CCD}`. Defaults to
@@ -119,14 +127,24 @@ class DCCD(FrozenTeacherDistill):
             to ``dict(type='MLPConnector', num_layers=2)``.
         teacher_connector (dict, optional): A teacher transform (Table V
             ablation only; the paper's choice is none). Defaults to None.
-        student_feat_source (str): Module whose input is the student's
-            pooled feature. Defaults to ``'head.fc'``.
-        teacher_feat_source (str): Likewise for the teacher. Defaults to
-            ``'head.fc'``.
-        student_logits_source (str): Module whose output is the student's
-            logits. Defaults to ``'head.fc'``.
-        teacher_logits_source (str): Likewise for the teacher. Defaults to
-            ``'head.fc'``.
+        student_feat_source (str, optional): Module whose input is the
+            student's pooled feature. Defaults to None (found: ``'head.fc'``
+            for an mmpretrain ``LinearClsHead``).
+        teacher_feat_source (str, optional): Likewise for the teacher.
+            Defaults to None (found).
+        student_logits_source (str, optional): Module whose output is the
+            student's logits. Defaults to None (found).
+        teacher_logits_source (str, optional): Likewise for the teacher.
+            Defaults to None (found).
+        teacher_input_size (int | Sequence[int], optional): Resize the
+            stacked rows to ``H`` or ``(H, W)`` inside the teacher's forward
+            (:class:`~mmdccd.models.utils.TeacherInput`), for a teacher
+            trained at another size than the student. Defaults to None.
+        teacher_mean (Sequence[float], optional): The teacher's input mean
+            (0-255 pixels) where it differs from the data preprocessor's;
+            the rows are re-normalised for the teacher. Defaults to None.
+        teacher_std (Sequence[float], optional): Likewise, its std.
+            Defaults to None.
         gather_distributed (bool): CCD statistics over the global batch under
             DDP (see :class:`ChannelContrastiveLoss`). Defaults to False.
         num_views (int): Views per image. Defaults to 2.
@@ -138,8 +156,8 @@ class DCCD(FrozenTeacherDistill):
     def __init__(self,
                  architecture: Union[BaseModel, Dict],
                  teacher: Union[BaseModel, Dict],
-                 student_feat_dim: int,
-                 teacher_feat_dim: int,
+                 student_feat_dim: Optional[int] = None,
+                 teacher_feat_dim: Optional[int] = None,
                  alpha: float = 1.0,
                  beta: Union[float, str, None] = None,
                  balance_iters: int = 100,
@@ -152,10 +170,13 @@ class DCCD(FrozenTeacherDistill):
                  connector: Optional[Dict] = dict(
                      type='MLPConnector', num_layers=2),
                  teacher_connector: Optional[Dict] = None,
-                 student_feat_source: str = 'head.fc',
-                 teacher_feat_source: str = 'head.fc',
-                 student_logits_source: str = 'head.fc',
-                 teacher_logits_source: str = 'head.fc',
+                 student_feat_source: Optional[str] = None,
+                 teacher_feat_source: Optional[str] = None,
+                 student_logits_source: Optional[str] = None,
+                 teacher_logits_source: Optional[str] = None,
+                 teacher_input_size: Optional[SizeLike] = None,
+                 teacher_mean: Optional[Sequence[float]] = None,
+                 teacher_std: Optional[Sequence[float]] = None,
                  gather_distributed: bool = False,
                  num_views: int = 2,
                  **kwargs) -> None:
@@ -167,6 +188,20 @@ class DCCD(FrozenTeacherDistill):
             raise ValueError(
                 'DCCD builds its distiller from its own arguments; use '
                 'mmrazor SingleTeacherDistill to pass a distiller config.')
+        # the student is built here as BaseAlgorithm would build it; the
+        # teacher's sources are found on a copy (random state untouched)
+        if isinstance(architecture, dict):
+            architecture = MODELS.build(architecture)
+        found = find_feature_sources(
+            architecture, student_feat_source, student_logits_source,
+            student_feat_dim, side='student')
+        student_feat_source, student_logits_source, student_feat_dim = (
+            found.feat_source, found.logits_source, found.feat_dim)
+        found = find_feature_sources(
+            teacher, teacher_feat_source, teacher_logits_source,
+            teacher_feat_dim, teacher_input_size, 'teacher', MODELS.build)
+        teacher_feat_source, teacher_logits_source, teacher_feat_dim = (
+            found.feat_source, found.logits_source, found.feat_dim)
         if connector is None and 'ccd' in terms and \
                 student_feat_dim != teacher_feat_dim:
             raise ValueError(
@@ -210,6 +245,13 @@ class DCCD(FrozenTeacherDistill):
             **kwargs)
         self.balanced_beta = BalancedBeta(balance_iters) if balanced and \
             'ccd' in self.terms else None
+        if (teacher_input_size, teacher_mean, teacher_std) != (None, ) * 3:
+            normalise = getattr(self.data_preprocessor, '_enable_normalize',
+                                False)
+            TeacherInput(
+                teacher_input_size, teacher_mean, teacher_std,
+                *((self.data_preprocessor.mean, self.data_preprocessor.std)
+                  if normalise else ())).attach(self.teacher)
         preprocessor_views = getattr(self.data_preprocessor, 'num_views',
                                      None)
         if preprocessor_views != num_views:

@@ -1,0 +1,47 @@
+"""The student classifier of a config, with extracted weights loaded."""
+import copy
+from typing import Dict
+
+import torch
+from mmengine.config import Config
+from torch import nn
+
+#: Keys of an extracted student that belong to no classifier parameter.
+PREPROCESSOR_PREFIX = 'data_preprocessor.'
+
+
+def build_student(cfg: Config, state_dict: Dict[str, torch.Tensor]
+                  ) -> nn.Module:
+    """Build the student of ``cfg`` (``model.architecture`` of a
+    distillation config, else ``model``) and load ``state_dict`` strictly.
+
+    Args:
+        cfg (Config): The distillation (or student) config.
+        state_dict (dict[str, Tensor]): The student's weights (the
+            ``architecture.`` prefix already removed).
+
+    Returns:
+        nn.Module: The student in eval mode.
+
+    Raises:
+        ValueError: If the weights do not fit the config's student.
+    """
+    from mmengine.registry import DefaultScope
+    from mmrazor.registry import MODELS
+    model_cfg = copy.deepcopy(cfg.model)
+    student_cfg = model_cfg.get('architecture', model_cfg)
+    with DefaultScope.overwrite_default_scope(cfg.get('default_scope')):
+        student = MODELS.build(student_cfg)
+    weights = {
+        k: v
+        for k, v in state_dict.items() if not k.startswith(PREPROCESSOR_PREFIX)
+    }
+    result = student.load_state_dict(weights, strict=False)
+    if result.missing_keys or result.unexpected_keys:
+        raise ValueError(
+            f'the student weights do not fit the config\'s student '
+            f'{type(student).__name__}: missing {result.missing_keys[:5]}, '
+            f'unexpected {result.unexpected_keys[:5]}. Give the config the '
+            'checkpoint was trained with.')
+    student.eval()
+    return student

@@ -1,0 +1,3 @@
+from .torchvision_classifier import TorchvisionClassifier
+
+__all__ = ['TorchvisionClassifier']
