@@ -82,13 +82,58 @@ ACCURACY = (
 THETA = tuple(
     Setting(f'dccd_theta{t:g}', f'DCCD theta {t:g}', DCCD,
             {'model.theta': t}) for t in (0.0, 1.0, 4.0))
-#: Beta around the paper's rule (25.6 / 64 = 0.4 for this teacher).
+#: Beta around the paper's rule (25.6 / 64 = 0.4 for this teacher), and
+#: the rule read from the paper's text (``DCCD(beta='balanced')``).
 BETA = tuple(
     Setting(f'dccd_beta{b:g}', f'DCCD beta {b:g}', DCCD, {'model.beta': b})
-    for b in (0.1, 0.2, 0.4, 0.8))
+    for b in (0.1, 0.2, 0.4, 0.8)) + (Setting(
+        'dccd_balanced', "DCCD beta 'balanced'", DCCD,
+        {'model.beta': 'balanced'}), )
+
+#: The beta question: one difference from the demo at a time, each run with
+#: KD, DCCD at the demo's beta (0.025), at the paper's (0.4) and balanced.
+FACTORS = {
+    'long': ('3x the iterations', {
+        'train_cfg.max_iters': 2400,
+        'train_cfg.val_interval': 600
+    }),
+    'bs64': ('batch 64, same epochs', {
+        'train_dataloader.batch_size': 64,
+        'train_cfg.max_iters': 1600,
+        'train_cfg.val_interval': 400
+    }),
+    'lr0.05': ('lr 0.05', {
+        'optim_wrapper.optimizer.lr': 0.05
+    }),
+    'linear': ('linear M_s', {
+        'model.connector.num_layers': 1
+    }),
+}
+
+
+def _factor_settings() -> Tuple[Setting, ...]:
+    settings = []
+    for factor, (what, options) in FACTORS.items():
+        variants = [('dccd', 'DCCD beta 0.025', DCCD, {}),
+                    ('dccd_beta0.4', 'DCCD beta 0.4', DCCD, {
+                        'model.beta': 0.4
+                    }),
+                    ('dccd_balanced', "DCCD beta 'balanced'", DCCD, {
+                        'model.beta': 'balanced'
+                    })]
+        if factor != 'linear':  # M_s is CCD's alone: KD is the same
+            variants.insert(0, ('kd', 'KD', KD, {}))
+        settings += [
+            Setting(f'{factor}_{name}', f'{label}, {what}', config,
+                    dict(options, **extra))
+            for name, label, config, extra in variants
+        ]
+    return tuple(settings)
+
 
 GROUPS: Dict[str, Tuple[Setting, ...]] = dict(
-    accuracy=ACCURACY, theta=THETA, beta=BETA)
+    accuracy=ACCURACY, beta=BETA, theta=THETA,
+    beta_question=_factor_settings())
 SETTINGS: Dict[str, Setting] = {
     s.name: s
     for group in GROUPS.values() for s in group

@@ -34,7 +34,7 @@ def test_dccd_balanced_first_iteration_equals_mean_of_other_terms():
     balanced = build(beta='balanced', balance_iters=3)
     balanced.load_state_dict(plain.state_dict(), strict=False)
     raw, out = ({
-        k: float(v)
+        k: float(v.detach())
         for k, v in model(
             **model.data_preprocessor(batch(), training=True),
             mode='loss').items()

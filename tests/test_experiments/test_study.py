@@ -1,0 +1,103 @@
+"""The reproduction study on generated Fashion-MNIST: runs cached per
+(setting, seed) and resumed, mean / std / SE over seeds, claims against
+their noise, missing seeds reported, the pictures drawn."""
+import glob
+import math
+import os.path as osp
+
+import pytest
+
+from mmdccd.experiments import demo, study
+from tests.test_tools.fashion_mnist_files import write_fashion_mnist
+from tests.utils import load_tool
+
+
+def test_compare_is_welch_two_standard_errors():
+    a = study._stats([1.0, 2.0, 3.0])  # mean 2, std 1, se 1/sqrt(3)
+    b = study._stats([0.0, 0.0, 3.0])  # mean 1, std sqrt(3), se 1
+    assert a['se'] == pytest.approx(1 / math.sqrt(3))
+    c = study.compare(a, b)
+    assert c['diff'] == pytest.approx(1.0)
+    assert c['se'] == pytest.approx(math.sqrt(1 / 3 + 1))
+    assert c['beyond_noise'] is False  # 1 < 2 * 1.155
+    far = study.compare(study._stats([10.0, 10.5]), study._stats([1.0, 1.5]))
+    assert far['beyond_noise'] is True
+    assert study.compare(study._stats([1.0]), b)['diff'] is None
+
+
+def test_settings_change_only_what_they_name():
+    names = [s.name for s in study.GROUPS['accuracy']]
+    assert names == ['student', 'kd', 'kd_2view', 'kd_dkd', 'ccd', 'ccd_kd',
+                     'dccd']
+    assert study.SETTINGS['kd_2view'].options == {'model.terms': ['kd']}
+    assert study.SETTINGS['dccd'].options == {}
+    assert study.SETTINGS['dccd_beta0.4'].options == {'model.beta': 0.4}
+    assert study.SETTINGS['dccd_balanced'].options == {
+        'model.beta': 'balanced'
+    }
+    for a, claim_setting, ref in study.CLAIMS:
+        assert claim_setting in study.SETTINGS and ref in study.SETTINGS
+
+
+def test_study_runs_caches_and_reports(tmp_path, monkeypatch, capsys):
+    data_root = write_fashion_mnist(str(tmp_path / 'fmnist'))
+    tool = load_tool('analysis_tools/claims_study.py')
+    common = [
+        '--quick', '--data-root', data_root, '--work-dir',
+        str(tmp_path / 'work'), '--cache-dir',
+        str(tmp_path / 'cache'), '--study-dir',
+        str(tmp_path / 'study'), '--settings', 'student', 'dccd'
+    ]
+    calls = []
+    real_run = demo.run
+    monkeypatch.setattr(
+        demo, 'run',
+        lambda cfg, stage, **kw: calls.append(stage) or real_run(
+            cfg, stage, **kw))
+    tool.main(['run', '--seeds', '0'] + common)
+    # the teacher, then seed-major: every setting of seed 0 first
+    assert calls[1:] == ['student seed 0', 'dccd seed 0']
+    # cached: a second run trains only what is missing
+    calls.clear()
+    tool.main(['run', '--seeds', '0', '1'] + common[:-2] + ['dccd'])
+    assert [c for c in calls if 'seed' in c] == ['dccd seed 1']
+    result = study.load_result(str(tmp_path / 'study'), 'dccd', 1)
+    assert result['seed'] == 1 and result['setting'] == 'dccd'
+    # quick budget: 4 iterations, validation after 2 and 4
+    assert [c['iter'] for c in result['redundancy_curve']] == [2, 4]
+    assert [t['iter'] for t in result['loss_trace']][:4] == [1, 2, 3, 4]
+    assert {'distill.loss_ccd', 'student.loss'} <= set(
+        result['loss_trace'][0])
+    assert 0.0 <= result['test_redundancy']['mean_abs_channel_corr'] <= 1.0
+    # features of seed 0 only; no checkpoint kept
+    assert osp.exists(
+        osp.join(study.run_dir(str(tmp_path / 'study'), 'dccd', 0),
+                 'test_features.pt'))
+    assert not osp.exists(
+        osp.join(study.run_dir(str(tmp_path / 'study'), 'dccd', 1),
+                 'test_features.pt'))
+    assert not glob.glob(str(tmp_path / 'study' / '*' / '*' / 'work' /
+                             '*.pth'))
+
+    # the report: mean / std over the finished seeds, the missing ones named
+    paths = tool.main([
+        'report', '--seeds', '0', '1', '--out-dir',
+        str(tmp_path / 'report')
+    ] + common)
+    text = open(paths['md']).read()
+    tests = [
+        study.load_result(str(tmp_path / 'study'), 'dccd', k)['test_top1']
+        for k in (0, 1)
+    ]
+    mean = sum(tests) / 2
+    std = abs(tests[0] - tests[1]) / math.sqrt(2)
+    row = next(line for line in text.splitlines()
+               if line.startswith('| DCCD (KD + DKD + CCD) |'))
+    assert '| 2 |' in row
+    assert f'{mean:.2f} ± {std:.2f}' in row
+    student_row = next(line for line in text.splitlines()
+                       if line.startswith('| student alone (CE) |'))
+    assert '| 1 (missing [1]) |' in student_row
+    for pic in ('instance_similarity', 'channel_correlation', 'channel_tsne',
+                'dist_to_gm_curve'):
+        assert osp.getsize(paths[pic]) > 1000
