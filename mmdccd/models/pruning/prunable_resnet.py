@@ -2,14 +2,11 @@
 from collections import OrderedDict
 from typing import Dict, List, Optional
 
-import torch.nn as nn
 from mmpretrain.models.backbones.resnet import BasicBlock
 from mmpretrain.registry import MODELS
 
 from ..backbones.cifar_resnet import THREE_STAGE_DEPTHS, CIFARResNet
-from .approx_sign import ChannelMask
-from .channel_slicing import (ChannelGroup, prune_channel_groups,
-                              widths_to_keep)
+from .channel_slicing import ChannelGroup, masks_or_pruned
 
 
 @MODELS.register_module()
@@ -66,17 +63,11 @@ class PrunableCIFARResNet(CIFARResNet):
                 f'PrunableCIFARResNet: expected a 3-stage BasicBlock depth in '
                 f'{sorted(THREE_STAGE_DEPTHS)}, got {depth}.')
         super().__init__(depth, **kwargs)
-        groups = self.channel_groups()
-        self.use_masks = use_masks and group_widths is None
-        if group_widths is not None:
-            prune_channel_groups(self, groups, widths_to_keep(group_widths))
+        masks = masks_or_pruned(self, self.channel_groups(), use_masks,
+                                group_widths, mask_init_scale)
+        self.use_masks = masks is not None
         if self.use_masks:
-            self.pdd_masks = nn.ModuleDict({
-                name: ChannelMask(
-                    self.get_submodule(group.producers[0][1]).num_features,
-                    mask_init_scale)
-                for name, group in groups.items()
-            })
+            self.pdd_masks = masks
             self._install_masks()
 
     @property
