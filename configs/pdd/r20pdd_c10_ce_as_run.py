@@ -5,12 +5,7 @@
 # same recipe with a correct KD); then pdd_prune.py and
 # r20pdd_pruned_c10_finetune.py.
 #   tools/dist_train.sh configs/pdd/r20pdd_c10_ce_as_run.py 1
-_base_ = [
-    './_base_/ce_as_run.py',
-    './_base_/classifiers_c10.py',
-    './_base_/cifar10_bs256_heldout.py',
-    './_base_/schedule_pdd_50e.py',
-]
+_base_ = ['./_base_/recipe_ce_as_run.py', './_base_/classifiers_c10.py']
 
 model = {{_base_.resnet20_pdd_masked}}
 # read by tools/model_converters/pdd_prune.py

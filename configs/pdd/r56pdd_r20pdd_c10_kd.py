@@ -5,17 +5,11 @@
 # tools/model_converters/pdd_prune.py and r20pdd_pruned_c10_finetune.py.
 # Paper: 39.53% FLOPs and 32.77% parameters removed, top-1 +0.17%.
 #   tools/dist_train.sh configs/pdd/r56pdd_r20pdd_c10_kd.py 1
-_base_ = [
-    './_base_/kd_t3.py',
-    './_base_/classifiers_c10.py',
-    './_base_/cifar10_bs256_heldout.py',
-    './_base_/schedule_pdd_50e.py',
-]
+_base_ = ['./_base_/recipe_kd.py', './_base_/classifiers_c10.py']
 
 model = dict(
     architecture={{_base_.resnet20_pdd_masked}},
     teacher={{_base_.resnet56_pdd}},
     teacher_ckpt='work_dirs/r56pdd_c10/epoch_240.pth')
-val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
 # read by tools/model_converters/pdd_prune.py
 pdd_finetune_config = 'r20pdd_pruned_c10_finetune.py'

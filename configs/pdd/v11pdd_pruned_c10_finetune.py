@@ -3,10 +3,6 @@
 # Not used directly: tools/model_converters/pdd_prune.py writes a config that
 # inherits this one and sets the kept widths (model.backbone.group_widths)
 # and load_from (the pruned weights).
-_base_ = [
-    './_base_/classifiers_c10.py',
-    './_base_/cifar10_bs256_heldout.py',
-    './_base_/schedule_finetune_150e.py',
-]
+_base_ = ['./_base_/recipe_finetune.py', './_base_/classifiers_c10.py']
 
 model = {{_base_.vgg11_pdd_pruned}}

@@ -5,17 +5,11 @@
 # tools/model_converters/pdd_prune.py and v11pdd_pruned_c10_finetune.py.
 # Paper: 74.96% FLOPs and 76.43% parameters removed, top-1 -1.34%.
 #   tools/dist_train.sh configs/pdd/v16pdd_v11pdd_c10_kd.py 1
-_base_ = [
-    './_base_/kd_t3.py',
-    './_base_/classifiers_c10.py',
-    './_base_/cifar10_bs256_heldout.py',
-    './_base_/schedule_pdd_50e.py',
-]
+_base_ = ['./_base_/recipe_kd.py', './_base_/classifiers_c10.py']
 
 model = dict(
     architecture={{_base_.vgg11_pdd_masked}},
     teacher={{_base_.vgg16_pdd}},
     teacher_ckpt='work_dirs/v16pdd_c10/epoch_240.pth')
-val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
 # read by tools/model_converters/pdd_prune.py
 pdd_finetune_config = 'v11pdd_pruned_c10_finetune.py'

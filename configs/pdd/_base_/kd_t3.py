@@ -4,7 +4,7 @@
 # Their code computes 0.6 CE + 0.4 F.kl_div(log_softmax(s / 3),
 # log_softmax(t / 3)) without log_target=True: NaN on current PyTorch and
 # exactly 0 on the versions they ran (0 for targets <= 0), so their masks were
-# learned from 0.6 CE alone (./ce_as_run.py reproduces that).
+# learned from 0.6 CE alone (./recipe_ce_as_run.py reproduces that).
 _base_ = '../../_base_/models/kd.py'
 
 model = dict(

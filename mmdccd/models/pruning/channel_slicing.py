@@ -14,7 +14,6 @@ import torch
 import torch.nn as nn
 
 from ..backbones.pdd_resnet import ChannelPlacementShortcut
-from .approx_sign import ChannelMask
 
 
 class ChannelGroup(NamedTuple):
@@ -162,26 +161,3 @@ def widths_to_keep(widths: Dict[str, int]) -> Dict[str, Sequence[int]]:
     network from its widths before loading its weights)."""
     return {name: torch.arange(w) for name, w in widths.items()}
 
-
-def masks_or_pruned(backbone: nn.Module, groups: Dict[str, ChannelGroup],
-                    use_masks: bool, group_widths: Optional[Dict[str, int]],
-                    mask_init_scale: float) -> Optional[nn.ModuleDict]:
-    """The common set-up of the Prunable* backbones: with ``group_widths``
-    prune ``backbone`` in place to those widths (the pruned network, no
-    masks); else, with ``use_masks``, one :class:`ChannelMask` per group,
-    sized by the group's first producer BN.
-
-    Returns:
-        nn.ModuleDict, optional: The masks by group name, or None.
-    """
-    if group_widths is not None:
-        prune_channel_groups(backbone, groups, widths_to_keep(group_widths))
-        return None
-    if not use_masks:
-        return None
-    return nn.ModuleDict({
-        name: ChannelMask(
-            backbone.get_submodule(group.producers[0][1]).num_features,
-            mask_init_scale)
-        for name, group in groups.items()
-    })

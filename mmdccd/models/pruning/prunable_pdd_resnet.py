@@ -1,16 +1,17 @@
 """The PDD authors' CIFAR ResNet with PDD channel masks, and its exact pruned
 form."""
 from collections import OrderedDict
-from typing import Dict, Optional
+from typing import Dict
 
 from mmpretrain.registry import MODELS
 
 from ..backbones.pdd_resnet import PDDCIFARResNet
-from .channel_slicing import ChannelGroup, masks_or_pruned
+from .channel_slicing import ChannelGroup
+from .prunable import PrunableMixin
 
 
 @MODELS.register_module()
-class PrunablePDDCIFARResNet(PDDCIFARResNet):
+class PrunablePDDCIFARResNet(PrunableMixin, PDDCIFARResNet):
     """:class:`PDDCIFARResNet` with the PDD masks, or pruned exactly.
 
     Masks (forward hooks; the network's state-dict keys are those of
@@ -35,35 +36,19 @@ class PrunablePDDCIFARResNet(PDDCIFARResNet):
     the ``k``-th kept input channel to the ``k + pad``-th kept output channel
     whatever their original indices.
 
-    Args:
-        depth (int): 20 or 56 (see :class:`PDDCIFARResNet`).
-        use_masks (bool): Insert the PDD masks. Defaults to True.
-        group_widths (dict[str, int], optional): Channels kept in each group
-            (the pruned network); implies no masks. Defaults to None.
-        mask_init_scale (float): ``m ~ N(0, 1) * mask_init_scale``. Defaults
-            to 1e-3 (the paper).
-        **kwargs: Other arguments of :class:`PDDCIFARResNet`.
+    Args: see :class:`PrunableMixin` (``depth``: 20 or 56, see
+    :class:`PDDCIFARResNet`).
     """
 
-    def __init__(self,
-                 depth: int = 20,
-                 use_masks: bool = True,
-                 group_widths: Optional[Dict[str, int]] = None,
-                 mask_init_scale: float = 1e-3,
-                 **kwargs) -> None:
-        super().__init__(depth, **kwargs)
-        masks = masks_or_pruned(self, self.channel_groups(), use_masks,
-                                group_widths, mask_init_scale)
-        self.use_masks = masks is not None
-        if group_widths is not None:
-            self.feat_dim = group_widths.get(self.output_group, self.feat_dim)
-        if self.use_masks:
-            self.pdd_masks = masks
-            for j, (_, block) in enumerate(self.blocks()):
-                block.register_forward_hook(
-                    self.pdd_masks[f'block{j}'].forward_hook)
-                block.conv2.register_forward_pre_hook(
-                    self.pdd_masks[f'block{j}_mid'].forward_pre_hook)
+    def set_pruned_widths(self, group_widths: Dict[str, int]) -> None:
+        self.feat_dim = group_widths.get(self.output_group, self.feat_dim)
+
+    def install_masks(self) -> None:
+        for j, (_, block) in enumerate(self.blocks()):
+            block.register_forward_hook(
+                self.pdd_masks[f'block{j}'].forward_hook)
+            block.conv2.register_forward_pre_hook(
+                self.pdd_masks[f'block{j}_mid'].forward_pre_hook)
 
     @property
     def output_group(self) -> str:

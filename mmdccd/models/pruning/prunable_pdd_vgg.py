@@ -1,15 +1,16 @@
 """The PDD authors' CIFAR VGG with PDD channel masks, and its pruned form."""
-from typing import Dict, Optional
+from typing import Dict
 
 from mmpretrain.registry import MODELS
 
 from ..backbones.pdd_vgg import PDDCIFARVGG
-from .channel_slicing import ChannelGroup, masks_or_pruned
+from .channel_slicing import ChannelGroup
+from .prunable import PrunableMixin
 from .prunable_vgg import vgg_channel_groups, vgg_group
 
 
 @MODELS.register_module()
-class PrunablePDDCIFARVGG(PDDCIFARVGG):
+class PrunablePDDCIFARVGG(PrunableMixin, PDDCIFARVGG):
     """:class:`PDDCIFARVGG` with one PDD mask after every conv, or pruned.
 
     Group ``block{i}_{k}`` is the output of conv ``k`` of block ``i``; its
@@ -21,34 +22,17 @@ class PrunablePDDCIFARVGG(PDDCIFARVGG):
     the authors' pruned nets). The backbone's output width never changes,
     so the head is not touched (:attr:`output_group` is None).
 
-    Args:
-        depth (int): 11 or 16 (see :class:`PDDCIFARVGG`). Defaults to 11.
-        use_masks (bool): Insert the PDD masks. Defaults to True.
-        group_widths (dict[str, int], optional): Channels kept in each group
-            (the pruned network); implies no masks. Defaults to None.
-        mask_init_scale (float): ``m ~ N(0, 1) * mask_init_scale``. Defaults
-            to 1e-3 (the paper).
-        **kwargs: Other arguments of :class:`PDDCIFARVGG`.
+    Args: see :class:`PrunableMixin` (``depth``: 11 or 16, see
+    :class:`PDDCIFARVGG`).
     """
 
     output_group = None
 
-    def __init__(self,
-                 depth: int = 11,
-                 use_masks: bool = True,
-                 group_widths: Optional[Dict[str, int]] = None,
-                 mask_init_scale: float = 1e-3,
-                 **kwargs) -> None:
-        super().__init__(depth, **kwargs)
-        masks = masks_or_pruned(self, self.channel_groups(), use_masks,
-                                group_widths, mask_init_scale)
-        self.use_masks = masks is not None
-        if self.use_masks:
-            self.pdd_masks = masks
-            for i, widths in enumerate(self.arch):
-                for k in range(len(widths)):
-                    getattr(self, f'block{i}')[3 * k + 2].register_forward_hook(
-                        self.pdd_masks[vgg_group(i, k)].forward_hook)
+    def install_masks(self) -> None:
+        for i, widths in enumerate(self.arch):
+            for k in range(len(widths)):
+                getattr(self, f'block{i}')[3 * k + 2].register_forward_hook(
+                    self.pdd_masks[vgg_group(i, k)].forward_hook)
 
     def channel_groups(self) -> Dict[str, ChannelGroup]:
         """One group per conv layer (names relative to the backbone)."""

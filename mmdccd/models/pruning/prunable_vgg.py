@@ -1,13 +1,14 @@
 """A CIFAR VGG-BN with PDD channel masks, and its pruned form."""
 from collections import OrderedDict
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Dict, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
 from ..backbones.cifar_vgg import VGG_ARCHS, CIFARVGG
-from .channel_slicing import ChannelGroup, masks_or_pruned
+from .channel_slicing import ChannelGroup
+from .prunable import PrunableMixin
 
 
 def vgg_group(block: int, conv: int) -> str:
@@ -44,7 +45,7 @@ def vgg_channel_groups(
 
 
 @MODELS.register_module()
-class PrunableCIFARVGG(CIFARVGG):
+class PrunableCIFARVGG(PrunableMixin, CIFARVGG):
     """:class:`CIFARVGG` with one PDD mask after every conv layer, or pruned.
 
     Group ``block{i}_{k}`` is the output of conv ``k`` of block ``i``: the
@@ -57,38 +58,22 @@ class PrunableCIFARVGG(CIFARVGG):
 
     ``group_widths`` builds the pruned network (no masks, fewer channels).
 
-    Args:
-        depth (int): One of 8, 11, 13, 16, 19.
-        use_masks (bool): Insert the PDD masks. Defaults to True.
-        group_widths (dict[str, int], optional): Channels kept in each group
-            (the pruned network); implies no masks. Defaults to None.
-        mask_init_scale (float): ``m ~ N(0, 1) * mask_init_scale``. Defaults
-            to 1e-3 (the paper).
-        **kwargs: Other arguments of :class:`CIFARVGG`.
+    Args: see :class:`PrunableMixin` (``depth``: 8, 11, 13, 16 or 19; other
+    arguments of :class:`CIFARVGG`).
     """
 
-    def __init__(self,
-                 depth: int,
-                 use_masks: bool = True,
-                 group_widths: Optional[Dict[str, int]] = None,
-                 mask_init_scale: float = 1e-3,
-                 **kwargs) -> None:
-        super().__init__(depth, **kwargs)
-        masks = masks_or_pruned(self, self.channel_groups(), use_masks,
-                                group_widths, mask_init_scale)
-        self.use_masks = masks is not None
-        if group_widths is not None:
-            self.stage_channels = [
-                group_widths.get(vgg_group(i, len(w) - 1), w[-1])
-                for i, w in enumerate(VGG_ARCHS[depth])
-            ]
-            self.feat_dim = self.stage_channels[-1]
-        if self.use_masks:
-            self.pdd_masks = masks
-            for i, widths in enumerate(VGG_ARCHS[depth]):
-                for k in range(len(widths) - 1):  # last ReLU: in forward()
-                    getattr(self, f'block{i}')[3 * k + 2].register_forward_hook(
-                        self.pdd_masks[vgg_group(i, k)].forward_hook)
+    def set_pruned_widths(self, group_widths: Dict[str, int]) -> None:
+        self.stage_channels = [
+            group_widths.get(vgg_group(i, len(w) - 1), w[-1])
+            for i, w in enumerate(VGG_ARCHS[self.depth])
+        ]
+        self.feat_dim = self.stage_channels[-1]
+
+    def install_masks(self) -> None:
+        for i, widths in enumerate(VGG_ARCHS[self.depth]):
+            for k in range(len(widths) - 1):  # last ReLU: in forward()
+                getattr(self, f'block{i}')[3 * k + 2].register_forward_hook(
+                    self.pdd_masks[vgg_group(i, k)].forward_hook)
 
     @property
     def output_group(self) -> str:
