@@ -45,16 +45,31 @@ from .held_out import check_held_out_args, held_out_indices
 
 
 class _LocalCIFARMixin:
-    """Adds the ``verify_md5`` switch and local-only defaults to mmpretrain's
-    CIFAR classes (which hold the file lists and the loader)."""
+    """Adds the ``verify_md5`` switch, the held-out subsets and local-only
+    defaults to mmpretrain's CIFAR classes (which hold the file lists and the
+    loader); the arguments are documented on the classes below."""
 
-    def _init_local(self, verify_md5: bool, split: str, subset: str,
-                    val_fraction: float, seed: int) -> None:
+    def __init__(self,
+                 data_root: str = '',
+                 split: str = 'train',
+                 verify_md5: bool = True,
+                 subset: str = 'all',
+                 val_fraction: float = 0.0,
+                 seed: int = 0,
+                 download: bool = False,
+                 metainfo: Optional[dict] = None,
+                 **kwargs) -> None:
         check_held_out_args(split, subset, val_fraction)
         self.verify_md5 = verify_md5
         self.subset = subset
         self.val_fraction = val_fraction
         self.seed = seed
+        super().__init__(
+            data_root=data_root,
+            split=split,
+            metainfo=metainfo,
+            download=download,
+            **kwargs)
 
     def _check_integrity(self) -> bool:
         """Check that every file exists and, when ``verify_md5``, that its
@@ -145,24 +160,6 @@ class LocalCIFAR10(_LocalCIFARMixin, CIFAR10):
         **kwargs: Other arguments of mmpretrain's ``CIFAR10``.
     """
 
-    def __init__(self,
-                 data_root: str = '',
-                 split: str = 'train',
-                 verify_md5: bool = True,
-                 subset: str = 'all',
-                 val_fraction: float = 0.0,
-                 seed: int = 0,
-                 download: bool = False,
-                 metainfo: Optional[dict] = None,
-                 **kwargs) -> None:
-        self._init_local(verify_md5, split, subset, val_fraction, seed)
-        super().__init__(
-            data_root=data_root,
-            split=split,
-            metainfo=metainfo,
-            download=download,
-            **kwargs)
-
 
 @DATASETS.register_module()
 class LocalCIFAR100(_LocalCIFARMixin, CIFAR100):
@@ -189,21 +186,3 @@ class LocalCIFAR100(_LocalCIFARMixin, CIFAR100):
             same order as ``fine_label_names`` in the ``meta`` file).
         **kwargs: Other arguments of mmpretrain's ``CIFAR100``.
     """
-
-    def __init__(self,
-                 data_root: str = '',
-                 split: str = 'train',
-                 verify_md5: bool = True,
-                 subset: str = 'all',
-                 val_fraction: float = 0.0,
-                 seed: int = 0,
-                 download: bool = False,
-                 metainfo: Optional[dict] = None,
-                 **kwargs) -> None:
-        self._init_local(verify_md5, split, subset, val_fraction, seed)
-        super().__init__(
-            data_root=data_root,
-            split=split,
-            metainfo=metainfo,
-            download=download,
-            **kwargs)
