@@ -172,13 +172,9 @@ class LocalCIFAR100(_LocalCIFARMixin, CIFAR100):
         verify_md5 (bool): Check the official md5 sums (mmpretrain's
             behaviour). Set False for files in the same format that are not
             the official ones. Defaults to True.
-        subset (str): ``'all'``, or, with ``split='train'`` and
-            ``0 < val_fraction < 1``, ``'train'`` (the training images not
-            held out) or ``'val'`` (the held-out ones). Defaults to ``'all'``.
-        val_fraction (float): Fraction of every class of the training split
-            held out as the ``'val'`` subset. Defaults to 0.
-        seed (int): Seed of the fixed permutation that picks the held-out
-            images. Defaults to 0.
+        subset (str): See :class:`LocalCIFAR10`. Defaults to ``'all'``.
+        val_fraction (float): See :class:`LocalCIFAR10`. Defaults to 0.
+        seed (int): See :class:`LocalCIFAR10`. Defaults to 0.
         download (bool): Download the official archive when files are
             missing or fail the md5 check. Defaults to False.
         metainfo (dict, optional): Meta information, e.g. ``classes``.
