@@ -14,7 +14,8 @@ two conventions: conv + linear MACs, and thop 0.1.1's rules (the PDD authors'
 counter; see mmdccd/models/pruning/complexity.py). Written to OUT/:
 ``pruned_student.pth`` (the smaller dense student), ``finetune.py``
 (inherits the config's ``pdd_finetune_config`` and sets the kept widths and
-``load_from``) and ``report.json``. Fine-tune with ``tools/train.py OUT/finetune.py``; test with
+``load_from``) and ``report.json``. Fine-tune with
+``tools/train.py OUT/finetune.py``; test with
 ``tools/test.py OUT/finetune.py CKPT``. ``--test`` also evaluates the pruned
 student (before fine-tuning) on the config's test set; it equals the masked
 student's accuracy.
