@@ -9,6 +9,7 @@ from mmpretrain.structures import DataSample
 from mmrazor.registry import MODELS as MMRAZOR_MODELS
 
 from mmdccd.utils import stack_views
+from .batch_views import BatchRandomCropFlip
 
 
 @MMRAZOR_MODELS.register_module()
@@ -42,17 +43,32 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
     same mixing weight, partner and box to every view of an image, so the
     views stay two augmentations of one (mixed) image.
 
+    With ``batch_views`` (e.g. ``dict(crop_size=32, padding=4)``) the
+    training pipeline packs each image once and the views are drawn here,
+    on the model's device (:class:`BatchRandomCropFlip`: random crop with
+    padding + horizontal flip, the distribution of the per-sample
+    transforms).
+
     Args:
         num_views (int): Views per image expected in training. Defaults to 2.
+        batch_views (dict, optional): Arguments of
+            :class:`BatchRandomCropFlip`; draws the training views from a
+            single-view batch. Defaults to None (views come from
+            ``DualView``).
         **kwargs: Arguments of :class:`ClsDataPreprocessor` (``mean``,
             ``std``, ``to_rgb``, ``pad_size_divisor``, ``batch_augments``...).
     """
 
-    def __init__(self, num_views: int = 2, **kwargs) -> None:
+    def __init__(self,
+                 num_views: int = 2,
+                 batch_views: Optional[dict] = None,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         if num_views < 1:
             raise ValueError(f'num_views must be >= 1, got {num_views}.')
         self.num_views = num_views
+        self.batch_views = None if batch_views is None else \
+            BatchRandomCropFlip(**batch_views)
 
     @staticmethod
     def _split_views(inputs) -> Optional[List]:
@@ -97,6 +113,9 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
             with ``V * b`` entries.
         """
         views = self._split_views(data['inputs'])
+        if views is None and training and self.batch_views is not None:
+            views = self.batch_views(
+                self.cast_data(data['inputs']), self.num_views)
         if views is None:
             if training and self.num_views > 1:
                 shape = getattr(data['inputs'], 'shape', None) or tuple(
@@ -105,7 +124,8 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
                     f'Expected {self.num_views} views per image in training, '
                     f'but the batch holds one view (inputs {tuple(shape)}). '
                     "Wrap the train augmentations in dict(type='DualView', "
-                    'transforms=[...]) before PackInputs.')
+                    'transforms=[...]) before PackInputs, or set batch_views '
+                    'of the preprocessor (crop + flip drawn here).')
             return super().forward(data, training)
 
         if len(views) != self.num_views:
