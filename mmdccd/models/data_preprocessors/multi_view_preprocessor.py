@@ -6,6 +6,7 @@ from mmengine.model.utils import stack_batch
 from mmpretrain.models.utils import ClsDataPreprocessor
 from mmpretrain.registry import MODELS as MMPRETRAIN_MODELS
 from mmpretrain.structures import DataSample
+from mmpretrain.structures.utils import cat_batch_labels, tensor_split
 from mmrazor.registry import MODELS as MMRAZOR_MODELS
 
 from mmdccd.utils import stack_views
@@ -89,8 +90,18 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
             x = (x - self.mean) / self.std
         return x
 
+    def _on_device(self, view):
+        """One view on the model's device; images of one size are stacked
+        first (``pseudo_collate``), so the batch is copied and normalised
+        once, not image by image."""
+        if not isinstance(view, torch.Tensor) and \
+                len({tuple(img.shape) for img in view}) == 1:
+            view = torch.stack(list(view))
+        return self.cast_data(view)
+
     def _process_view(self, view) -> torch.Tensor:
         """Colour conversion, normalisation and padding of one view."""
+        view = self._on_device(view)
         if isinstance(view, torch.Tensor):
             view = self._convert(view, channel_dim=1)
             if self.pad_size_divisor == 1:
@@ -115,7 +126,7 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
         views = self._split_views(data['inputs'])
         if views is None and training and self.batch_views is not None:
             views = self.batch_views(
-                self.cast_data(data['inputs']), self.num_views)
+                self._on_device(data['inputs']), self.num_views)
         if views is None:
             if training and self.num_views > 1:
                 shape = getattr(data['inputs'], 'shape', None) or tuple(
@@ -133,18 +144,33 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
                 f'Expected {self.num_views} views per image, got '
                 f'{len(views)}. Set num_views of the preprocessor to match '
                 'the DualView transform.')
-        views = [self._process_view(self.cast_data(v)) for v in views]
+        views = [self._process_view(v) for v in views]
         data_samples = data.get('data_samples', None)
         if training and self.batch_augments is not None:
             views = self._mix_views(views, data_samples)
         inputs = stack_views(views)
         if data_samples is not None:
-            data_samples = self.cast_data(list(data_samples))
+            data_samples = self._samples_on_device(list(data_samples))
             data_samples = data_samples + [
                 sample.clone() for _ in range(len(views) - 1)
                 for sample in data_samples
             ]
         return {'inputs': inputs, 'data_samples': data_samples}
+
+    def _samples_on_device(self, samples: List) -> List:
+        """The samples with their tensors on the model's device: where
+        ``gt_label`` is the only tensor, the batch's labels in one copy (as
+        ClsDataPreprocessor moves them), else sample by sample."""
+        others = any(key != 'gt_label' and isinstance(value, torch.Tensor)
+                     for sample in samples for key, value in sample.items())
+        if others or not all('gt_label' in sample for sample in samples):
+            return self.cast_data(samples)
+        labels, indices = cat_batch_labels([s.gt_label for s in samples])
+        for sample, label in zip(samples,
+                                 tensor_split(labels.to(self.device),
+                                              indices)):
+            sample.gt_label = label
+        return samples
 
     def _mix_views(self, views: Sequence[torch.Tensor],
                    data_samples: Optional[List[DataSample]]) -> List:
