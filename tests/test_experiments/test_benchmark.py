@@ -198,3 +198,16 @@ def test_breakdown_labels_the_parts_and_restores_the_model():
         assert not {'forward', 'train_step', 'update_params',
                     'compute_distill_losses'} & set(vars(obj))
     assert recorder_hooks() == hooks
+
+
+@pytest.mark.cuda
+def test_pair_on_the_gpu_reports_step_memory():
+    out = benchmark.benchmark_pair(PAIR, ['floor', 'kd', 'dccd'], 4,
+                                   rounds=2, iters=2, warmup=1,
+                                   device='cuda', profile=1, log=lambda s: 0)
+    rows = {r['method']: r for r in out['results']}
+    assert set(rows) == {'floor', 'kd', 'dccd'}
+    assert all(r['peak_mem_mib'] > 0 for r in rows.values())
+    assert out['breakdown']['teacher forward'] > 0
+    assert '| peak step memory (MiB) |' in benchmark.format_table(
+        out['results'], 'cuda')

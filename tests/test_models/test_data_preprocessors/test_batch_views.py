@@ -121,3 +121,27 @@ def test_preprocessor_draws_two_views_like_dualview(collate):
     assert val['inputs'].shape == (b, 3, 6, 6)
     torch.testing.assert_close(
         val['inputs'], (images[:, [2, 1, 0]].float() - mean) / std)
+
+
+@pytest.mark.cuda
+def test_views_are_drawn_and_cropped_on_the_gpu():
+    images = torch.randint(0, 256, (5, 3, 32, 32), dtype=torch.uint8)
+    preprocessor = MultiViewClsDataPreprocessor(
+        mean=MEAN, std=STD, batch_views=dict(crop_size=32, padding=4)).cuda()
+    samples = [
+        dict(inputs=images[i], data_samples=DataSample().set_gt_label(i))
+        for i in range(5)
+    ]
+    torch.manual_seed(0)
+    out = preprocessor(pseudo_collate(samples), training=True)
+    assert out['inputs'].device.type == 'cuda'
+    assert out['data_samples'][7].gt_label.device.type == 'cuda'
+    torch.manual_seed(0)
+    draws = preprocessor.batch_views.draw(10, 32, 32, torch.device('cuda'))
+    assert all(d.device.type == 'cuda' for d in draws)
+    want = preprocessor.batch_views.crop_flip(
+        images, torch.arange(5).repeat(2), *(d.cpu() for d in draws))
+    mean = torch.tensor(MEAN).view(3, 1, 1)
+    std = torch.tensor(STD).view(3, 1, 1)
+    torch.testing.assert_close(out['inputs'].cpu(),
+                               (want.float() - mean) / std)
