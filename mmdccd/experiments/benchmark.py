@@ -112,18 +112,23 @@ def load_config(path: str) -> Config:
     return Config.fromfile(path)
 
 
-def build_model(cfg: Config, device: str) -> torch.nn.Module:
-    """The model as ``tools/train.py`` builds it (the top-level data
-    preprocessor merged in), without a teacher checkpoint, in train
-    mode."""
+def model_cfg_for_build(cfg: Config) -> dict:
+    """The model dict the Runner builds (the top-level data preprocessor
+    merged in), without a teacher checkpoint."""
     model_cfg = copy.deepcopy(cfg.model)
     if 'teacher_ckpt' in model_cfg:
         model_cfg['teacher_ckpt'] = None
     if cfg.get('data_preprocessor') is not None:
         model_cfg.setdefault('data_preprocessor',
                              copy.deepcopy(cfg.data_preprocessor))
+    return model_cfg
+
+
+def build_model(cfg: Config, device: str = 'cpu') -> torch.nn.Module:
+    """The model as ``tools/train.py`` builds it, without a teacher
+    checkpoint, on ``device``, in train mode."""
     with DefaultScope.overwrite_default_scope(cfg.get('default_scope')):
-        model = MODELS.build(model_cfg)
+        model = MODELS.build(model_cfg_for_build(cfg))
     model.to(device)
     model.train()
     return model
@@ -152,7 +157,8 @@ def packed_batch(cfg: Config,
         cfg (Config): A training config.
         num_images (int): Images in the batch.
         image_size (int): Side of the generated arrays.
-        seed (int): Seed of the arrays and of the pipeline's draws.
+        seed (int): Seed of the arrays and of the pipeline's draws (numpy's
+            and Python's global generators are seeded with it).
             Defaults to 0.
 
     Returns:
@@ -168,8 +174,8 @@ def packed_batch(cfg: Config,
     rng = np.random.default_rng(seed)
     np.random.seed(seed)
     random.seed(seed)
-    classes = cfg.model.get('data_preprocessor', {}).get(
-        'num_classes') or cfg.data_preprocessor.get('num_classes') or 100
+    classes = model_cfg_for_build(cfg).get('data_preprocessor',
+                                           {}).get('num_classes') or 100
     samples = []
     for i in range(num_images):
         img = rng.integers(0, 256, (image_size, image_size, 3), np.uint8)

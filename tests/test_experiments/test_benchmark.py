@@ -3,7 +3,6 @@ arithmetic, shuffled rounds, ratios with quartiles, the profile's parts."""
 import copy
 import os
 
-import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F

@@ -124,7 +124,13 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
             with ``V * b`` entries.
         """
         views = self._split_views(data['inputs'])
-        if views is None and training and self.batch_views is not None:
+        if training and self.batch_views is not None:
+            if views is not None:
+                raise ValueError(
+                    f'batch_views draws the views here, but the batch holds '
+                    f'{len(views)} views already; drop DualView from the '
+                    'training pipeline (PackInputs only) or unset '
+                    'batch_views.')
             views = self.batch_views(
                 self._on_device(data['inputs']), self.num_views)
         if views is None:

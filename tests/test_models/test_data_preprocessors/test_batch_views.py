@@ -84,6 +84,10 @@ def test_crop_that_does_not_fit_is_an_error():
         BatchRandomCropFlip(12, 1)([torch.zeros(3, 8, 8)])
     with pytest.raises(ValueError, match='padding must be an int'):
         BatchRandomCropFlip(8, padding=(1, 2))
+    two_views = [torch.zeros(2, 3, 8, 8, dtype=torch.uint8)] * 2
+    with pytest.raises(ValueError, match='holds 2 views already'):
+        MultiViewClsDataPreprocessor(batch_views=dict(crop_size=8))(
+            dict(inputs=two_views), training=True)
 
 
 @pytest.mark.parametrize('collate', [default_collate, pseudo_collate])
