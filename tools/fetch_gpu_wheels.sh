@@ -4,7 +4,7 @@
 # matplotlib, rich, einops, pyyaml, scipy, joblib, click, markdown, zipp and
 # setuptools already there): the OpenMMLab stack of requirements/constraints.txt
 # and the pure-Python packages it needs that such a host lacks. Into .whl/
-# (ignored by git; carry it with the working tree).
+# (ignored by git; copy it with the working tree).
 #   bash tools/fetch_gpu_wheels.sh [PYTHON]        # PYTHON: default python3
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,4 +33,4 @@ if ls "$DEST"/*.whl | grep -v -- '-none-any\.whl$'; then
   echo "the wheels above are not pure Python" >&2; exit 1
 fi
 du -sh "$DEST"
-echo "wrote ${#WHEELS[@]} wheels to $DEST/ (carry it: run(..., carry=['.whl']))"
+echo "wrote ${#WHEELS[@]} wheels to $DEST/; copy it with the working tree to the GPU host"
