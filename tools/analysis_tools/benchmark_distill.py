@@ -12,17 +12,12 @@ Example::
 import argparse
 import os
 import os.path as osp
-import sys
 import time
 
-_REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-if osp.isdir(osp.join(_REPO_ROOT, 'mmdccd')) and _REPO_ROOT not in sys.path:
-    sys.path.insert(0, _REPO_ROOT)
+import torch
 
-import torch  # noqa: E402
-
-import mmdccd  # noqa: E402,F401
-from mmdccd.experiments import benchmark  # noqa: E402
+import mmdccd  # noqa: F401
+from mmdccd.experiments import benchmark
 
 
 def parse_args(argv=None) -> argparse.Namespace:
