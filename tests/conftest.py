@@ -9,6 +9,19 @@ import mmdccd  # noqa: F401
 from tests.utils import make_image_folder
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``cuda`` skip, with the reason, where no GPU is seen."""
+    import torch
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(
+        reason='needs a CUDA GPU (torch.cuda.is_available() is False); '
+        'tools/gpu_check.sh runs these on a GPU host')
+    for item in items:
+        if 'cuda' in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope='session')
 def image_folder(tmp_path_factory) -> str:
     """Generated 2-class, 8x8 PNG data in mmpretrain's CustomDataset layout

@@ -12,7 +12,7 @@ _base_ = [
 ]
 
 model = dict(
-    architecture={{_base_.resnet20_masked_kd}},
+    architecture={{_base_.resnet20_masked}},
     teacher={{_base_.resnet56}},
     teacher_ckpt='work_dirs/resnet56_c10/epoch_240.pth')
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

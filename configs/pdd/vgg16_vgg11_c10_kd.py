@@ -12,7 +12,7 @@ _base_ = [
 ]
 
 model = dict(
-    architecture={{_base_.vgg11_masked_kd}},
+    architecture={{_base_.vgg11_masked}},
     teacher={{_base_.vgg16}},
     teacher_ckpt='work_dirs/vgg16_c10/epoch_240.pth')
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

@@ -15,7 +15,9 @@ one switch, ``verify_md5``:
   by the same mmpretrain code.
 
 They also default to ``download=False``: a missing file is an error that
-names the folder, not a network access.
+names the folder, not a network access; and ``subset`` / ``val_fraction`` /
+``seed`` hold a stratified validation subset out of the training split
+(:mod:`.held_out`), so that nothing is chosen on the test set.
 
 File format (python pickle, written by python 2; mmpretrain unpickles with
 ``encoding='latin1'`` so the keys come back as ``str``): a dict with
@@ -34,23 +36,34 @@ that sets its own ``meta_keys`` must list ``'sample_idx'``.
 """
 from typing import Optional
 
+import numpy as np
 from mmengine.fileio import exists, join_path
 from mmpretrain.datasets import CIFAR10, CIFAR100
 from mmpretrain.registry import DATASETS
 
+from .held_out import check_held_out_args, held_out_indices
+
 
 class _LocalCIFARMixin:
-    """Adds the ``verify_md5`` switch and local-only defaults to mmpretrain's
-    CIFAR classes (which hold the file lists and the loader)."""
+    """Adds the ``verify_md5`` switch, the held-out subsets and local-only
+    defaults to mmpretrain's CIFAR classes (which hold the file lists and the
+    loader); the arguments are documented on the classes below."""
 
     def __init__(self,
                  data_root: str = '',
                  split: str = 'train',
                  verify_md5: bool = True,
+                 subset: str = 'all',
+                 val_fraction: float = 0.0,
+                 seed: int = 0,
                  download: bool = False,
                  metainfo: Optional[dict] = None,
                  **kwargs) -> None:
+        check_held_out_args(split, subset, val_fraction)
         self.verify_md5 = verify_md5
+        self.subset = subset
+        self.val_fraction = val_fraction
+        self.seed = seed
         super().__init__(
             data_root=data_root,
             split=split,
@@ -115,7 +128,11 @@ class _LocalCIFARMixin:
                     'archive), but at least one has another md5 sum. For '
                     'files in the same format that are not the official '
                     'ones pass verify_md5=False.')
-        return super().load_data_list()
+        data_list = super().load_data_list()
+        labels = np.array([info['gt_label'] for info in data_list])
+        keep = held_out_indices(labels, self.subset, self.val_fraction,
+                                self.seed)
+        return [data_list[i] for i in keep]
 
 
 @DATASETS.register_module()
@@ -129,6 +146,13 @@ class LocalCIFAR10(_LocalCIFARMixin, CIFAR10):
         verify_md5 (bool): Check the official md5 sums (mmpretrain's
             behaviour). Set False for files in the same format that are not
             the official ones. Defaults to True.
+        subset (str): ``'all'``, or, with ``split='train'`` and
+            ``0 < val_fraction < 1``, ``'train'`` (the training images not
+            held out) or ``'val'`` (the held-out ones). Defaults to ``'all'``.
+        val_fraction (float): Fraction of every class of the training split
+            held out as the ``'val'`` subset. Defaults to 0.
+        seed (int): Seed of the fixed permutation that picks the held-out
+            images. Defaults to 0.
         download (bool): Download the official archive when files are
             missing or fail the md5 check. Defaults to False.
         metainfo (dict, optional): Meta information, e.g. ``classes``.
@@ -148,6 +172,9 @@ class LocalCIFAR100(_LocalCIFARMixin, CIFAR100):
         verify_md5 (bool): Check the official md5 sums (mmpretrain's
             behaviour). Set False for files in the same format that are not
             the official ones. Defaults to True.
+        subset (str): See :class:`LocalCIFAR10`. Defaults to ``'all'``.
+        val_fraction (float): See :class:`LocalCIFAR10`. Defaults to 0.
+        seed (int): See :class:`LocalCIFAR10`. Defaults to 0.
         download (bool): Download the official archive when files are
             missing or fail the md5 check. Defaults to False.
         metainfo (dict, optional): Meta information, e.g. ``classes``.

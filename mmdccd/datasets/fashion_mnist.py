@@ -13,9 +13,9 @@ tries to download otherwise. :class:`LocalFashionMNIST` fixes both:
   ``dataset-fashion-mnist`` ships the gzipped files in
   ``/usr/share/datasets/fashion-mnist/``, which can be ``data_root`` as is);
 - a validation split held out from the training set, for choosing
-  hyper-parameters without touching the test set: ``val_fraction`` of every
-  class (stratified, a fixed permutation from ``seed``) is the ``'val'``
-  subset, the rest the ``'train'`` subset.
+  hyper-parameters without touching the test set (:mod:`.held_out`):
+  ``val_fraction`` of every class (stratified, a fixed permutation from
+  ``seed``) is the ``'val'`` subset, the rest the ``'train'`` subset.
 
 IDX format (big-endian): a 4-byte magic ``0x00 0x00 type ndim`` (type
 ``0x08`` = uint8), ``ndim`` 4-byte sizes, then the row-major data. Images are
@@ -31,6 +31,8 @@ from mmpretrain.datasets import FashionMNIST
 from mmpretrain.datasets.mnist import read_sn3_pascalvincent_tensor
 from mmpretrain.datasets.utils import rm_suffix
 from mmpretrain.registry import DATASETS
+
+from .held_out import SUBSETS, check_held_out_args, held_out_indices
 
 
 @DATASETS.register_module()
@@ -57,7 +59,7 @@ class LocalFashionMNIST(FashionMNIST):
             (``pipeline``, ``test_mode``, ``indices`` ...).
     """
 
-    SUBSETS = ('all', 'train', 'val')
+    SUBSETS = SUBSETS
 
     def __init__(self,
                  data_root: str = '',
@@ -67,16 +69,7 @@ class LocalFashionMNIST(FashionMNIST):
                  seed: int = 0,
                  metainfo: Optional[dict] = None,
                  **kwargs) -> None:
-        if subset not in self.SUBSETS:
-            raise ValueError(f'subset must be one of {self.SUBSETS}, but got '
-                             f'{subset!r}.')
-        if subset != 'all' and (split != 'train'
-                                or not 0.0 < val_fraction < 1.0):
-            raise ValueError(
-                f"subset={subset!r} holds out part of the training split: it "
-                "needs split='train' and 0 < val_fraction < 1, but got "
-                f'split={split!r}, val_fraction={val_fraction}. Use '
-                "subset='all' for the whole split.")
+        check_held_out_args(split, subset, val_fraction)
         self.subset = subset
         self.val_fraction = val_fraction
         self.seed = seed
@@ -120,17 +113,6 @@ class LocalFashionMNIST(FashionMNIST):
                 f'but found {array.dtype} with shape {array.shape}.')
         return array
 
-    def _held_out(self, labels: np.ndarray) -> np.ndarray:
-        """Boolean mask of the training images held out as ``'val'``:
-        ``round(val_fraction * n_c)`` images of every class ``c``, picked by
-        one fixed permutation from ``seed``."""
-        order = np.random.default_rng(self.seed).permutation(len(labels))
-        mask = np.zeros(len(labels), dtype=bool)
-        for c in np.unique(labels):
-            members = order[labels[order] == c]
-            mask[members[:int(round(self.val_fraction * len(members)))]] = True
-        return mask
-
     def load_data_list(self) -> List[dict]:
         """Read the split's IDX files and keep the requested subset.
 
@@ -146,8 +128,6 @@ class LocalFashionMNIST(FashionMNIST):
                 f'{type(self).__name__}(split={self.split!r}): the image file '
                 f'holds {len(imgs)} images but the label file {len(labels)} '
                 'labels; they must be the matching pair of files.')
-        keep = np.arange(len(labels))
-        if self.subset != 'all':
-            held_out = self._held_out(labels)
-            keep = keep[held_out if self.subset == 'val' else ~held_out]
+        keep = held_out_indices(labels, self.subset, self.val_fraction,
+                                self.seed)
         return [{'img': imgs[i], 'gt_label': int(labels[i])} for i in keep]

@@ -101,23 +101,11 @@ def parse_name(path: str) -> dict:
         suffix=suffix or '')
 
 
-def model_cfg_for_build(cfg: Config) -> dict:
-    """The model dict the Runner would build: top-level data_preprocessor
-    merged in, no teacher checkpoint (none is trained here)."""
-    model = copy.deepcopy(cfg.model)
-    if 'teacher_ckpt' in model:
-        model['teacher_ckpt'] = None
-    if cfg.get('data_preprocessor') is not None:
-        model.setdefault('data_preprocessor',
-                         copy.deepcopy(cfg.data_preprocessor))
-    return model
-
-
 def build_model(cfg: Config):
-    """Build ``cfg.model`` in the config's default scope."""
-    from mmengine.registry import MODELS, DefaultScope
-    with DefaultScope.overwrite_default_scope(cfg.get('default_scope')):
-        return MODELS.build(model_cfg_for_build(cfg))
+    """Build ``cfg.model`` as the Runner does, without a teacher
+    checkpoint (none is trained here)."""
+    from mmdccd.experiments.benchmark import build_model
+    return build_model(cfg)
 
 
 def write_tiny_cifar100(root: str,

@@ -77,6 +77,11 @@ def test_schedule_and_data(path):
     if cfg.model.get('type') == 'DCCD':
         assert preprocessor.type == 'MultiViewClsDataPreprocessor'
         assert preprocessor.num_views == 2
+        if preprocessor.get('batch_views') is not None:  # views drawn there
+            assert [t.type for t in pipeline] == ['PackInputs']
+            assert preprocessor.batch_views == dict(crop_size=32, padding=4,
+                                                    prob=0.5)
+            return
         assert pipeline[0].type == 'DualView'
         pipeline = pipeline[0].transforms
     crop, flip = pipeline[0], pipeline[1]

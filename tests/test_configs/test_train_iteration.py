@@ -16,7 +16,8 @@ from tests.test_configs.config_utils import (build_model, cifar_configs,
 #: Suffixes that change the data (and so get their own iteration); other
 #: suffixes (terms, theta, distance, transforms) only change loss arguments
 #: already exercised by the DCCD unit tests and by test_config_files.py.
-DATA_VARIANTS = ('star', 'mixup', 'randaugment', 'randerasing')
+DATA_VARIANTS = ('star', 'mixup', 'randaugment', 'randerasing',
+                 'batchviews')
 METHOD_FOLDERS = ('configs/vanilla', 'configs/kd', 'configs/crd',
                   'configs/dccd', 'configs/dccd/ablations')
 

@@ -101,3 +101,30 @@ def test_cifar10_reads_real_format(tmp_path):
     np.testing.assert_array_equal(test_ds.get_data_info(1)['img'], test[1])
     with pytest.raises(ValueError, match='verify_md5=False'):
         LocalCIFAR10(data_root=str(tmp_path))
+
+
+def test_cifar10_holds_out_a_stratified_val_subset(tmp_path):
+    # 5 batches x 8 images, labels 0..9 four times each
+    labels = [[(4 * b + i) % 10 for i in range(8)] for b in range(5)]
+    write_cifar10(str(tmp_path), [_images(8, b) for b in range(5)], labels,
+                  _images(2, 9), [0, 1])
+    flat = sum(labels, [])
+    kw = dict(data_root=str(tmp_path), split='train', verify_md5=False,
+              val_fraction=0.25, seed=3)
+
+    def rows(ds):
+        return {ds.get_data_info(i)['img'].tobytes() for i in range(len(ds))}
+
+    val = LocalCIFAR10(subset='val', **kw)
+    rest = LocalCIFAR10(subset='train', **kw)
+    whole = LocalCIFAR10(data_root=str(tmp_path), verify_md5=False)
+    # one of the four images of every class is held out
+    assert sorted(val.get_data_info(i)['gt_label']
+                  for i in range(len(val))) == list(range(10))
+    assert len(rest) == 30 and len(whole) == len(flat) == 40
+    assert not rows(val) & rows(rest)
+    assert rows(val) | rows(rest) == rows(whole)
+    assert rows(LocalCIFAR10(subset='val', **kw)) == rows(val)
+    with pytest.raises(ValueError, match="needs split='train'"):
+        LocalCIFAR10(data_root=str(tmp_path), split='test', subset='val',
+                     val_fraction=0.1, verify_md5=False)

@@ -10,13 +10,7 @@ Networks are built randomly initialised (no checkpoint is read); one dry
 forward each, on zeros.
 """
 import argparse
-import os.path as osp
 import sys
-
-# Run from a clone without installing: put the repository root on sys.path.
-_REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-if osp.isdir(osp.join(_REPO_ROOT, 'mmdccd')) and _REPO_ROOT not in sys.path:
-    sys.path.insert(0, _REPO_ROOT)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -7,11 +7,15 @@ Usage::
     python tools/model_converters/pdd_prune.py CONFIG CHECKPOINT OUT
         [--finetune-config FILE] [--test] [--cfg-options KEY=VALUE ...]
 
-CONFIG is the PDD training config (e.g. configs/pdd/r56_r20_c10_kd.py) and
-CHECKPOINT its checkpoint. Written to OUT/: ``pruned_student.pth`` (the
-smaller dense student), ``finetune.py`` (inherits the config's
-``pdd_finetune_config`` and sets the kept widths and ``load_from``) and
-``report.json``. Fine-tune with ``tools/train.py OUT/finetune.py``; test with
+CONFIG is the PDD training config (e.g. configs/pdd/r56pdd_r20pdd_c10_kd.py)
+and CHECKPOINT its checkpoint (the authors' recipe: the best epoch on the
+held-out split, ``best_accuracy_top1_epoch_*.pth``). FLOPs are reported in
+two conventions: conv + linear MACs, and thop 0.1.1's rules (the PDD authors'
+counter; see mmdccd/models/pruning/complexity.py). Written to OUT/:
+``pruned_student.pth`` (the smaller dense student), ``finetune.py``
+(inherits the config's ``pdd_finetune_config`` and sets the kept widths and
+``load_from``) and ``report.json``. Fine-tune with
+``tools/train.py OUT/finetune.py``; test with
 ``tools/test.py OUT/finetune.py CKPT``. ``--test`` also evaluates the pruned
 student (before fine-tuning) on the config's test set; it equals the masked
 student's accuracy.
@@ -87,14 +91,15 @@ def main(argv=None) -> dict:
             meta=dict(pdd_group_widths=widths, source=args.checkpoint)),
         ckpt_path)
     output_group = student.backbone.output_group
+    head = ('' if output_group is None else
+            f',\n    head=dict(in_channels={widths[output_group]})')
     cfg_path = osp.join(args.out, 'finetune.py')
     with open(cfg_path, 'w') as f:
         f.write(f'# Pruned by tools/model_converters/pdd_prune.py from '
                 f'{args.checkpoint}.\n'
                 f'_base_ = {osp.abspath(finetune)!r}\n\n'
                 f'model = dict(\n'
-                f'    backbone=dict(group_widths={widths!r}),\n'
-                f'    head=dict(in_channels={widths[output_group]}))\n'
+                f'    backbone=dict(group_widths={widths!r}){head})\n'
                 f'load_from = {ckpt_path!r}\n')
 
     if args.test:
@@ -111,9 +116,11 @@ def main(argv=None) -> dict:
     print(f"parameters: {report['params_before']:,} -> "
           f"{report['params_after']:,} "
           f"({100 * report['params_removed']:.2f}% removed)")
-    print(f"FLOPs (MACs): {report['flops_before']:,} -> "
-          f"{report['flops_after']:,} "
-          f"({100 * report['flops_removed']:.2f}% removed)")
+    for key, label in (('flops', 'conv + linear MACs'),
+                       ('thop_flops', "thop 0.1.1's rules")):
+        print(f"FLOPs ({label}): {report[f'{key}_before']:,} -> "
+              f"{report[f'{key}_after']:,} "
+              f"({100 * report[f'{key}_removed']:.2f}% removed)")
     if 'test_metrics_before_finetune' in report:
         print(f"test metrics (pruned, before fine-tuning): "
               f"{report['test_metrics_before_finetune']}")

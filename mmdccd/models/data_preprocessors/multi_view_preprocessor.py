@@ -6,9 +6,11 @@ from mmengine.model.utils import stack_batch
 from mmpretrain.models.utils import ClsDataPreprocessor
 from mmpretrain.registry import MODELS as MMPRETRAIN_MODELS
 from mmpretrain.structures import DataSample
+from mmpretrain.structures.utils import cat_batch_labels, tensor_split
 from mmrazor.registry import MODELS as MMRAZOR_MODELS
 
 from mmdccd.utils import stack_views
+from .batch_views import BatchRandomCropFlip
 
 
 @MMRAZOR_MODELS.register_module()
@@ -46,10 +48,20 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
     same mixing weight, partner and box to every view of an image, so the
     views stay two augmentations of one (mixed) image.
 
+    With ``batch_views`` (e.g. ``dict(crop_size=32, padding=4)``) the
+    training pipeline packs each image once and the views are drawn here,
+    on the model's device (:class:`BatchRandomCropFlip`: random crop with
+    padding + horizontal flip, the distribution of the per-sample
+    transforms).
+
     Args:
         num_views (int): Views per image expected in training. Defaults to 2.
         view_keys (Sequence[str]): Data-sample fields holding one value a
             view, split per row. Defaults to ``('rotate90_k', )``.
+        batch_views (dict, optional): Arguments of
+            :class:`BatchRandomCropFlip`; draws the training views from a
+            single-view batch. Defaults to None (views come from
+            ``DualView``).
         **kwargs: Arguments of :class:`ClsDataPreprocessor` (``mean``,
             ``std``, ``to_rgb``, ``pad_size_divisor``, ``batch_augments``...).
     """
@@ -57,12 +69,15 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
     def __init__(self,
                  num_views: int = 2,
                  view_keys: Sequence[str] = ('rotate90_k', ),
+                 batch_views: Optional[dict] = None,
                  **kwargs) -> None:
         super().__init__(**kwargs)
         if num_views < 1:
             raise ValueError(f'num_views must be >= 1, got {num_views}.')
         self.num_views = num_views
         self.view_keys = tuple(view_keys)
+        self.batch_views = None if batch_views is None else \
+            BatchRandomCropFlip(**batch_views)
 
     @staticmethod
     def _split_views(inputs) -> Optional[List]:
@@ -83,8 +98,18 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
             x = (x - self.mean) / self.std
         return x
 
+    def _on_device(self, view):
+        """One view on the model's device; images of one size are stacked
+        first (``pseudo_collate``), so the batch is copied and normalised
+        once, not image by image."""
+        if not isinstance(view, torch.Tensor) and \
+                len({tuple(img.shape) for img in view}) == 1:
+            view = torch.stack(list(view))
+        return self.cast_data(view)
+
     def _process_view(self, view) -> torch.Tensor:
         """Colour conversion, normalisation and padding of one view."""
+        view = self._on_device(view)
         if isinstance(view, torch.Tensor):
             view = self._convert(view, channel_dim=1)
             if self.pad_size_divisor == 1:
@@ -107,6 +132,15 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
             with ``V * b`` entries.
         """
         views = self._split_views(data['inputs'])
+        if training and self.batch_views is not None:
+            if views is not None:
+                raise ValueError(
+                    f'batch_views draws the views here, but the batch holds '
+                    f'{len(views)} views already; drop DualView from the '
+                    'training pipeline (PackInputs only) or unset '
+                    'batch_views.')
+            views = self.batch_views(
+                self._on_device(data['inputs']), self.num_views)
         if views is None:
             if training and self.num_views > 1:
                 shape = getattr(data['inputs'], 'shape', None) or tuple(
@@ -115,7 +149,8 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
                     f'Expected {self.num_views} views per image in training, '
                     f'but the batch holds one view (inputs {tuple(shape)}). '
                     "Wrap the train augmentations in dict(type='DualView', "
-                    'transforms=[...]) before PackInputs.')
+                    'transforms=[...]) before PackInputs, or set batch_views '
+                    'of the preprocessor (crop + flip drawn here).')
             return super().forward(data, training)
 
         if len(views) != self.num_views:
@@ -123,14 +158,14 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
                 f'Expected {self.num_views} views per image, got '
                 f'{len(views)}. Set num_views of the preprocessor to match '
                 'the DualView transform.')
-        views = [self._process_view(self.cast_data(v)) for v in views]
+        views = [self._process_view(v) for v in views]
         data_samples = data.get('data_samples', None)
         if training and self.batch_augments is not None:
             views = self._mix_views(views, data_samples)
         inputs = stack_views(views)
         if data_samples is not None:
             data_samples = self._repeat_per_view(
-                self.cast_data(list(data_samples)), len(views))
+                self._samples_on_device(list(data_samples)), len(views))
         return {'inputs': inputs, 'data_samples': data_samples}
 
     def _repeat_per_view(self, data_samples: List[DataSample],
@@ -154,6 +189,21 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
                         f"Keep it per view with DualView's view_keys.")
                 sample.set_field(values[row // len(data_samples)], key)
         return rows
+
+    def _samples_on_device(self, samples: List) -> List:
+        """The samples with their tensors on the model's device: where
+        ``gt_label`` is the only tensor, the batch's labels in one copy (as
+        ClsDataPreprocessor moves them), else sample by sample."""
+        others = any(key != 'gt_label' and isinstance(value, torch.Tensor)
+                     for sample in samples for key, value in sample.items())
+        if others or not all('gt_label' in sample for sample in samples):
+            return self.cast_data(samples)
+        labels, indices = cat_batch_labels([s.gt_label for s in samples])
+        for sample, label in zip(samples,
+                                 tensor_split(labels.to(self.device),
+                                              indices)):
+            sample.gt_label = label
+        return samples
 
     def _mix_views(self, views: Sequence[torch.Tensor],
                    data_samples: Optional[List[DataSample]]) -> List:

@@ -2,15 +2,18 @@
 
 A *channel group* is a set of channels that must be kept or removed
 together: the output channels of its ``producers`` (a conv and the BN that
-follows it) and the input channels of its ``consumers`` (the convs or linear
-layers that read them). Removing channel ``c`` of a group removes output
-filter ``c`` of every producer conv, entry ``c`` of every producer BN (weight,
-bias, running mean and variance) and input slice ``c`` of every consumer.
+follows it) and the input channels of its ``consumers`` (the convs, linear
+layers or parameter-free shortcuts that read them). Removing channel ``c`` of
+a group removes output filter ``c`` of every producer conv, entry ``c`` of
+every producer BN (weight, bias, running mean and variance), output ``c`` of
+every ``placements`` shortcut, and input slice ``c`` of every consumer.
 """
 from typing import Dict, NamedTuple, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
+
+from ..backbones.pdd_resnet import ChannelPlacementShortcut
 
 
 class ChannelGroup(NamedTuple):
@@ -19,10 +22,15 @@ class ChannelGroup(NamedTuple):
     Attributes:
         producers (tuple[tuple[str, str]]): ``(conv name, BN name)`` pairs
             whose output channels are the group's channels.
-        consumers (tuple[str]): Conv / linear layers reading the channels.
+        consumers (tuple[str]): Conv / linear layers or
+            :class:`ChannelPlacementShortcut` s reading the channels.
+        placements (tuple[str]): :class:`ChannelPlacementShortcut` s whose
+            outputs are the group's channels (added to the producers').
+            Defaults to ``()``.
     """
     producers: Tuple[Tuple[str, str], ...]
     consumers: Tuple[str, ...]
+    placements: Tuple[str, ...] = ()
 
 
 def slice_conv(conv: nn.Conv2d,
@@ -80,6 +88,28 @@ def slice_linear(fc: nn.Linear, in_idx: torch.Tensor) -> nn.Linear:
     return new
 
 
+def slice_placement(
+        shortcut: ChannelPlacementShortcut,
+        out_idx: Optional[torch.Tensor] = None,
+        in_idx: Optional[torch.Tensor] = None) -> ChannelPlacementShortcut:
+    """A new shortcut with the kept outputs and inputs: each kept output
+    still copies the input channel it copied before if that one is kept, and
+    is zero otherwise (exact, since a removed input channel was zero)."""
+    source = shortcut.source
+    in_channels = shortcut.in_channels
+    if out_idx is not None:
+        source = source[out_idx]
+    if in_idx is not None:
+        # old input index (or the zero index in_channels) -> new index
+        remap = torch.full((in_channels + 1, ), len(in_idx), dtype=torch.long,
+                           device=source.device)
+        remap[in_idx] = torch.arange(len(in_idx), device=source.device)
+        source, in_channels = remap[source], len(in_idx)
+    new = ChannelPlacementShortcut(in_channels, len(source), shortcut.stride)
+    new.source.copy_(source)
+    return new.to(shortcut.source.device)
+
+
 def prune_channel_groups(model: nn.Module, groups: Dict[str, ChannelGroup],
                          keep: Dict[str, torch.Tensor]) -> None:
     """Replace, in place, every layer touched by ``groups`` with a smaller
@@ -108,12 +138,19 @@ def prune_channel_groups(model: nn.Module, groups: Dict[str, ChannelGroup],
                 slice_conv(model.get_submodule(conv_name), out_idx=idx))
             model.set_submodule(bn_name,
                                 slice_bn(model.get_submodule(bn_name), idx))
+        for shortcut_name in groups[name].placements:
+            model.set_submodule(
+                shortcut_name,
+                slice_placement(
+                    model.get_submodule(shortcut_name), out_idx=idx))
     for name, idx in keep.items():
         idx = torch.as_tensor(idx, dtype=torch.long)
         for layer_name in groups[name].consumers:
             layer = model.get_submodule(layer_name)
             if isinstance(layer, nn.Linear):
                 new = slice_linear(layer, idx)
+            elif isinstance(layer, ChannelPlacementShortcut):
+                new = slice_placement(layer, in_idx=idx)
             else:
                 new = slice_conv(layer, in_idx=idx)
             model.set_submodule(layer_name, new)
@@ -123,3 +160,4 @@ def widths_to_keep(widths: Dict[str, int]) -> Dict[str, Sequence[int]]:
     """Keep the first ``w`` channels of each group (to rebuild a pruned
     network from its widths before loading its weights)."""
     return {name: torch.arange(w) for name, w in widths.items()}
+

@@ -16,7 +16,8 @@ def kept_channels(backbone: nn.Module) -> Dict[str, 'torch.Tensor']:
     if masks is None:
         raise ValueError(
             f'{type(backbone).__name__} has no PDD masks; expected a '
-            'PrunableCIFARResNet / PrunableCIFARVGG built with '
+            'Prunable* backbone (PrunableCIFARResNet, PrunableCIFARVGG, '
+            'PrunablePDDCIFARResNet, PrunablePDDCIFARVGG) built with '
             'use_masks=True.')
     return {
         name: mask.kept_channels()
@@ -35,17 +36,21 @@ def prune_classifier(classifier: nn.Module,
     its outputs equal those of the masked network.
 
     Args:
-        classifier (nn.Module): ImageClassifier with a Prunable* backbone, a
-            ``GlobalAveragePooling`` neck and a head with an ``fc`` layer.
+        classifier (nn.Module): ImageClassifier with a Prunable* backbone.
+            When the backbone's ``output_group`` is not None (its output
+            width is pruned), a ``GlobalAveragePooling`` neck and a head with
+            an ``fc`` layer.
         classifier_cfg (dict): The config it was built from.
 
     Returns:
         tuple: the pruned classifier, the kept widths of every group, and
         the pruned classifier's config.
     """
+    output_group = classifier.backbone.output_group
     neck = getattr(classifier, 'neck', None)
-    if type(neck).__name__ != 'GlobalAveragePooling' or not hasattr(
-            classifier.head, 'fc'):
+    if output_group is not None and (
+            type(neck).__name__ != 'GlobalAveragePooling'
+            or not hasattr(classifier.head, 'fc')):
         raise ValueError(
             'prune_classifier expects backbone -> GlobalAveragePooling -> '
             f'head with an fc layer, got neck {type(neck).__name__} and head '
@@ -54,15 +59,15 @@ def prune_classifier(classifier: nn.Module,
     sliced = copy.deepcopy(classifier)
     prune_channel_groups(sliced.backbone, sliced.backbone.channel_groups(),
                          keep)
-    output_group = classifier.backbone.output_group
-    sliced.head.fc = slice_linear(sliced.head.fc, keep[output_group])
     widths = {name: len(idx) for name, idx in keep.items()}
 
     pruned_cfg = copy.deepcopy(dict(classifier_cfg))
     pruned_cfg['backbone'] = dict(
         pruned_cfg['backbone'], use_masks=False, group_widths=widths)
-    pruned_cfg['head'] = dict(
-        pruned_cfg['head'], in_channels=widths[output_group])
+    if output_group is not None:
+        sliced.head.fc = slice_linear(sliced.head.fc, keep[output_group])
+        pruned_cfg['head'] = dict(
+            pruned_cfg['head'], in_channels=widths[output_group])
     pruned = MODELS.build(pruned_cfg)
     state = {
         key: value

@@ -1,19 +1,17 @@
 """A 3-stage CIFAR ResNet with PDD channel masks, and its pruned form."""
 from collections import OrderedDict
-from typing import Dict, List, Optional
+from typing import Dict, List
 
-import torch.nn as nn
 from mmpretrain.models.backbones.resnet import BasicBlock
 from mmpretrain.registry import MODELS
 
 from ..backbones.cifar_resnet import THREE_STAGE_DEPTHS, CIFARResNet
-from .approx_sign import ChannelMask
-from .channel_slicing import (ChannelGroup, prune_channel_groups,
-                              widths_to_keep)
+from .channel_slicing import ChannelGroup
+from .prunable import PrunableMixin
 
 
 @MODELS.register_module()
-class PrunableCIFARResNet(CIFARResNet):
+class PrunableCIFARResNet(PrunableMixin, CIFARResNet):
     """:class:`CIFARResNet` (3-stage depths) with the PDD masks, or pruned.
 
     PDD (Cognitive Computation 2024) puts a learnable mask after the
@@ -45,39 +43,12 @@ class PrunableCIFARResNet(CIFARResNet):
     channels), so a checkpoint written by ``tools/model_converters/
     pdd_prune.py`` loads into it for fine-tuning and testing.
 
-    Args:
-        depth (int): A 3-stage depth (8, 14, 20, 32, 44, 56, 110).
-        use_masks (bool): Insert the PDD masks. Defaults to True.
-        group_widths (dict[str, int], optional): Channels kept in each group
-            (the pruned network); implies no masks. Defaults to None.
-        mask_init_scale (float): ``m ~ N(0, 1) * mask_init_scale``. Defaults
-            to 1e-3 (the paper).
-        **kwargs: Other arguments of :class:`CIFARResNet` (``widen``, ...).
+    Args: see :class:`PrunableMixin` (``depth``: a 3-stage depth, 8, 14,
+    20, 32, 44, 56 or 110; other arguments of :class:`CIFARResNet`, e.g.
+    ``widen``).
     """
 
-    def __init__(self,
-                 depth: int,
-                 use_masks: bool = True,
-                 group_widths: Optional[Dict[str, int]] = None,
-                 mask_init_scale: float = 1e-3,
-                 **kwargs) -> None:
-        if depth not in THREE_STAGE_DEPTHS:
-            raise ValueError(
-                f'PrunableCIFARResNet: expected a 3-stage BasicBlock depth in '
-                f'{sorted(THREE_STAGE_DEPTHS)}, got {depth}.')
-        super().__init__(depth, **kwargs)
-        groups = self.channel_groups()
-        self.use_masks = use_masks and group_widths is None
-        if group_widths is not None:
-            prune_channel_groups(self, groups, widths_to_keep(group_widths))
-        if self.use_masks:
-            self.pdd_masks = nn.ModuleDict({
-                name: ChannelMask(
-                    self.get_submodule(group.producers[0][1]).num_features,
-                    mask_init_scale)
-                for name, group in groups.items()
-            })
-            self._install_masks()
+    prunable_depths = THREE_STAGE_DEPTHS
 
     @property
     def output_group(self) -> str:
@@ -123,7 +94,7 @@ class PrunableCIFARResNet(CIFARResNet):
                      ), (f'{layer}.{j}.conv2', ))
         return groups
 
-    def _install_masks(self) -> None:
+    def install_masks(self) -> None:
         """Register the masks as forward hooks (see the class docstring)."""
         for s in range(1, len(self.res_layers) + 1):
             stage_mask = self.pdd_masks[f'stage{s}']

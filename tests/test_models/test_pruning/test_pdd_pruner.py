@@ -62,6 +62,14 @@ VGG8 = classifier_cfg(dict(type='PrunableCIFARVGG', depth=8), 512)
                 block4_0=50)),
     (classifier_cfg(dict(type='PrunableCIFARVGG', depth=11), 512),
      dict(block2_0=7, block2_1=9, block4_1=11)),
+    # the PDD authors' networks: zero-padded shortcuts, per-block masks
+    (classifier_cfg(dict(type='PrunablePDDCIFARResNet', depth=20), 64),
+     dict(block0=5, block1=9, block2=20, block3=7, block5=40, block8=11,
+          block2_mid=3, block6_mid=30)),
+    (classifier_cfg(dict(type='PrunablePDDCIFARResNet', depth=20), 64),
+     dict(block2=1, block5=1, block4_mid=1)),
+    (dict(classifier_cfg(dict(type='PrunablePDDCIFARVGG', depth=11), 512),
+          neck=None), dict(block0_0=10, block2_1=30, block4_1=50)),
 ])
 def test_pruned_network_equals_masked_network(cfg, open_counts):
     masked = build_with_gates(cfg, open_counts)
@@ -77,11 +85,14 @@ def test_pruned_network_equals_masked_network(cfg, open_counts):
         torch.testing.assert_close(
             pruned(x, mode='tensor'), expected, rtol=1e-4, atol=1e-5)
     assert count_parameters(pruned) < count_parameters(masked)
-    # the masked network itself is untouched, and a fresh build of the
-    # pruned config has the same shapes (the fine-tune path)
+    # a fresh build of the pruned config (the fine-tune path) loads the
+    # pruned weights strictly and computes the same
     rebuilt = MODELS.build(copy.deepcopy(pruned_cfg))
-    assert {k: v.shape for k, v in rebuilt.state_dict().items()} == \
-        {k: v.shape for k, v in pruned.state_dict().items()}
+    rebuilt.load_state_dict(pruned.state_dict(), strict=True)
+    rebuilt.eval()
+    with torch.no_grad():
+        torch.testing.assert_close(
+            rebuilt(x, mode='tensor'), expected, rtol=1e-4, atol=1e-5)
 
 
 def test_report_matches_hand_count_resnet8():
