@@ -1,11 +1,14 @@
 from .features import classifier_of, extract_pooled_features
-from .redundancy import (channel_points, channel_redundancy,
+from .plots import plot_channel_correlation
+from .redundancy import (channel_correlation_matrix, channel_points,
+                         channel_redundancy,
                          cosine_similarity_matrix, geometric_median,
                          mean_distance_to_geometric_median)
 from .tsne import conditional_probabilities, tsne
 
 __all__ = [
-    'channel_points', 'channel_redundancy', 'classifier_of',
+    'channel_correlation_matrix', 'channel_points', 'channel_redundancy',
+    'classifier_of', 'plot_channel_correlation',
     'conditional_probabilities', 'cosine_similarity_matrix',
     'extract_pooled_features', 'geometric_median',
     'mean_distance_to_geometric_median', 'tsne'

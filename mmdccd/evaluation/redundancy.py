@@ -119,6 +119,21 @@ def mean_distance_to_geometric_median(points: Tensor, **kwargs) -> float:
     return float((points.double() - median).norm(dim=1).mean())
 
 
+def channel_correlation_matrix(features: Tensor) -> Tensor:
+    """Pearson correlation of every pair of channels over the images.
+
+    Args:
+        features (Tensor): Pooled features, shape ``(N, C)``, ``N >= 2``.
+
+    Returns:
+        Tensor: ``(C, C)``; entry ``(i, j)`` is ``rho_ij`` of channels ``i``
+        and ``j`` (the Gram matrix of :func:`channel_points`; 0 for a dead
+        channel).
+    """
+    points = channel_points(features)
+    return points @ points.t()
+
+
 def channel_redundancy(features: Tensor) -> Dict[str, float]:
     """The numbers of the redundancy analysis of one feature matrix.
 
@@ -133,7 +148,7 @@ def channel_redundancy(features: Tensor) -> Dict[str, float]:
     """
     points = channel_points(features.float())
     c = points.shape[0]
-    corr = points @ points.t()
+    corr = points @ points.t()  # channel_correlation_matrix
     off = ~torch.eye(c, dtype=torch.bool)
     sim = cosine_similarity_matrix(features.float())
     n = sim.shape[0]

@@ -141,28 +141,23 @@ SETTINGS: Dict[str, Setting] = {
 
 
 class StudyProbe(Hook):
-    """Collect the study's per-run measurements during a demo run.
+    """Collect the study's per-run measurements during training: the loss
+    terms, and fig. 8b's measure at every validation.
 
     Args:
         trace_interval (int): Record the loss terms every this many
             iterations (and at each of the first ``trace_first``).
         trace_first (int): Iterations recorded from the start. Defaults to
             20.
-        keep_features (bool): Keep the student's pooled test features.
     """
 
     priority = 'LOW'
 
-    def __init__(self, trace_interval: int, trace_first: int = 20,
-                 keep_features: bool = False) -> None:
+    def __init__(self, trace_interval: int, trace_first: int = 20) -> None:
         self.trace_interval = trace_interval
         self.trace_first = trace_first
-        self.keep_features = keep_features
         self.loss_trace: List[Dict[str, float]] = []
         self.redundancy_curve: List[Dict[str, float]] = []
-        self.test_redundancy: Optional[Dict[str, float]] = None
-        self.test_features: Optional[torch.Tensor] = None
-        self.test_labels: Optional[torch.Tensor] = None
 
     def after_train_iter(self, runner, batch_idx, data_batch=None,
                          outputs=None) -> None:
@@ -181,16 +176,6 @@ class StudyProbe(Hook):
                                         CURVE_IMAGES)
         self.redundancy_curve.append(
             dict(iter=runner.iter, **channel_redundancy(feats)))
-
-    def after_test_epoch(self, runner, metrics=None) -> None:
-        feats = extract_pooled_features(runner.model, runner.test_dataloader)
-        self.test_redundancy = channel_redundancy(feats)
-        if self.keep_features:
-            self.test_features = feats
-            self.test_labels = torch.tensor([
-                int(sample.gt_label) for data in runner.test_dataloader
-                for sample in data['data_samples']
-            ])
 
 
 def run_dir(cache_dir: str, setting: str, seed: int) -> str:
@@ -242,11 +227,10 @@ def run_setting(setting: Setting, seed: int, prep, study_dir: str,
                     quick, teacher_ckpt, prep.precision)
     cfg.merge_from_dict(setting.options)
     cfg.randomness.seed = seed
-    probe = StudyProbe(
-        trace_interval=max(cfg.train_cfg.max_iters // 40, 1),
-        keep_features=seed == 0)
+    probe = StudyProbe(trace_interval=max(cfg.train_cfg.max_iters // 40, 1))
     start = time.time()
-    result = run(cfg, f'{setting.name} seed {seed}', hooks=[probe])
+    result = run(cfg, f'{setting.name} seed {seed}', hooks=[probe],
+                 keep_features=seed == 0)
     result.update(
         setting=setting.name,
         seed=seed,
@@ -254,12 +238,12 @@ def run_setting(setting: Setting, seed: int, prep, study_dir: str,
         quick=quick,
         wall_time_s=time.time() - start,
         loss_trace=probe.loss_trace,
-        redundancy_curve=probe.redundancy_curve,
-        test_redundancy=probe.test_redundancy)
+        redundancy_curve=probe.redundancy_curve)
     result.pop('checkpoint')
-    if probe.test_features is not None:
+    if 'test_features' in result:
         torch.save(
-            dict(features=probe.test_features, labels=probe.test_labels),
+            dict(features=result.pop('test_features'),
+                 labels=result.pop('test_labels')),
             osp.join(out, 'test_features.pt'))
     # the run is summarised by its numbers: its checkpoints are not kept
     for name in os.listdir(osp.join(out, 'work')):
@@ -419,14 +403,33 @@ def loss_scale(result: Dict, first: int = 20) -> Dict[str, Dict[str, float]]:
     }
 
 
+def _panels(names: Sequence[str], features: Dict[str, Dict], path: str,
+            draw) -> str:
+    """One panel a setting, ``draw(ax, data) -> (artist, title)``."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(
+        1, len(names), figsize=(4.2 * len(names), 3.8), squeeze=False)
+    for ax, name in zip(axes[0], names):
+        artist, title = draw(ax, features[name])
+        ax.set_title(f'{SETTINGS[name].label}\n{title}', fontsize=9)
+    fig.colorbar(artist, ax=axes.ravel().tolist())
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path
+
+
 def plot_pictures(study_dir: str, out_dir: str, seeds: Sequence[int],
                   names: Sequence[str] = ('student', 'kd', 'dccd'),
                   num_images: int = 500, tsne_iters: int = 1000) -> Dict:
-    """Fig. 1 (instance cosine similarity of test images, sorted by label),
-    fig. 8a (t-SNE of the student's channels), our channel-correlation
-    picture (|rho| of every channel pair) from seed 0's test features, and
-    fig. 8b over training (mean distance to the geometric median on val,
-    mean over seeds) for the settings ``names``.
+    """The study's pictures for the settings ``names``: from seed 0's test
+    features, fig. 1 (instance cosine similarity of ``num_images`` test
+    images, sorted by label), fig. 8a (t-SNE of the channels, coloured by
+    their distance to the geometric median) and our channel-correlation
+    picture; and fig. 8b over training (mean distance of the channels to
+    their geometric median on val, mean over the finished seeds).
 
     Returns:
         dict: Picture name -> path.
@@ -436,69 +439,56 @@ def plot_pictures(study_dir: str, out_dir: str, seeds: Sequence[int],
     import matplotlib.pyplot as plt
 
     from mmdccd.evaluation import (channel_points, cosine_similarity_matrix,
-                                   geometric_median, tsne)
+                                   geometric_median, plot_channel_correlation,
+                                   tsne)
     os.makedirs(out_dir, exist_ok=True)
-    saved = {}
+    features = {}
     for name in names:
         path = osp.join(run_dir(study_dir, name, 0), 'test_features.pt')
         if osp.exists(path):
-            saved[name] = torch.load(path, weights_only=True)
-    labels = {n: SETTINGS[n].label for n in names}
+            features[name] = torch.load(path, weights_only=True)
+    shown = [n for n in names if n in features]
     paths = {}
-    if saved:
-        pics = ('instance_similarity', 'channel_correlation', 'channel_tsne')
-        figs = {p: plt.subplots(1, len(saved), figsize=(4.2 * len(saved),
-                                                       3.8), squeeze=False)
-                for p in pics}
-        for i, (name, data) in enumerate(saved.items()):
-            feats, lab = data['features'], data['labels']
-            order = torch.argsort(lab[:num_images], stable=True)
-            sim = cosine_similarity_matrix(feats[:num_images][order])
-            ax = figs['instance_similarity'][1][0, i]
-            im = ax.imshow(sim.numpy(), vmin=-1, vmax=1, cmap='viridis')
-            ax.set_title(f'{labels[name]}\nmean off-diag '
-                         f'{float(sim[~torch.eye(len(sim), dtype=bool)].mean()):.3f}',
-                         fontsize=9)
-            points = channel_points(feats)
-            corr = (points @ points.t()).abs()
-            ax = figs['channel_correlation'][1][0, i]
-            im2 = ax.imshow(corr.numpy(), vmin=0, vmax=1, cmap='magma')
-            off = corr[~torch.eye(len(corr), dtype=bool)].mean()
-            ax.set_title(f'{labels[name]}\nmean |rho| off-diag {off:.3f}',
-                         fontsize=9)
+    if shown:
+
+        def similarity(ax, data):
+            order = torch.argsort(data['labels'][:num_images], stable=True)
+            sim = cosine_similarity_matrix(
+                data['features'][:num_images][order])
+            off = sim[~torch.eye(len(sim), dtype=torch.bool)].mean()
+            return (ax.imshow(sim.numpy(), vmin=-1, vmax=1, cmap='viridis'),
+                    f'mean cosine off-diagonal {off:.3f}')
+
+        def channel_tsne(ax, data):
+            points = channel_points(data['features'])
             dist = (points.double() - geometric_median(points)).norm(dim=1)
             emb = tsne(points, num_iters=tsne_iters)
-            ax = figs['channel_tsne'][1][0, i]
-            sc = ax.scatter(emb[:, 0], emb[:, 1], c=dist.numpy(), s=14,
-                            cmap='coolwarm')
-            ax.set_title(f'{labels[name]}\nmean dist. to GM '
-                         f'{float(dist.mean()):.3f}', fontsize=9)
-        figs['instance_similarity'][0].colorbar(im, ax=figs[
-            'instance_similarity'][1].ravel().tolist())
-        figs['channel_correlation'][0].colorbar(im2, ax=figs[
-            'channel_correlation'][1].ravel().tolist())
-        figs['channel_tsne'][0].colorbar(sc, ax=figs['channel_tsne'][1]
-                                         .ravel().tolist())
-        for pic, (fig, _) in figs.items():
-            paths[pic] = osp.join(out_dir, f'{pic}.png')
-            fig.savefig(paths[pic], dpi=90)
-            plt.close(fig)
+            return (ax.scatter(emb[:, 0], emb[:, 1], c=dist.numpy(), s=14,
+                               cmap='coolwarm'),
+                    f'mean distance to GM {float(dist.mean()):.3f}')
+
+        for pic, draw in (('instance_similarity', similarity),
+                          ('channel_tsne', channel_tsne)):
+            paths[pic] = _panels(shown, features,
+                                 osp.join(out_dir, f'{pic}.png'), draw)
+        paths['channel_correlation'] = plot_channel_correlation(
+            [(SETTINGS[n].label, features[n]['features']) for n in shown],
+            osp.join(out_dir, 'channel_correlation.png'))
 
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
     for name in names:
         curves = [
-            r['redundancy_curve'] for r in
-            (load_result(study_dir, name, k) for k in seeds) if r
+            r['redundancy_curve']
+            for r in (load_result(study_dir, name, k) for k in seeds) if r
         ]
-        if not curves:
-            continue
-        its = [c['iter'] for c in curves[0]]
-        mean = [
-            sum(c[i]['mean_dist_to_gm'] for c in curves) / len(curves)
-            for i in range(len(its))
-        ]
-        ax.plot(its, mean, marker='o', label=f'{labels[name]} '
-                f'({len(curves)} seeds)')
+        if curves:
+            its = [c['iter'] for c in curves[0]]
+            mean = [
+                sum(c[i]['mean_dist_to_gm'] for c in curves) / len(curves)
+                for i in range(len(its))
+            ]
+            ax.plot(its, mean, marker='o',
+                    label=f'{SETTINGS[name].label} ({len(curves)} seeds)')
     ax.set_xlabel('iteration')
     ax.set_ylabel('mean distance to geometric median (val)')
     ax.grid(alpha=0.3)

@@ -5,9 +5,11 @@ import numpy as np
 import pytest
 import torch
 
-from mmdccd.evaluation import (channel_points, channel_redundancy,
-                               cosine_similarity_matrix, geometric_median,
-                               mean_distance_to_geometric_median)
+from mmdccd.evaluation import (channel_correlation_matrix, channel_points,
+                               channel_redundancy, cosine_similarity_matrix,
+                               geometric_median,
+                               mean_distance_to_geometric_median,
+                               plot_channel_correlation)
 
 
 def test_geometric_median_regular_polygon_is_centre():
@@ -89,3 +91,27 @@ def test_errors_name_the_shape():
         geometric_median(torch.zeros(3))
     with pytest.raises(ValueError, match='N=1'):
         channel_points(torch.zeros(1, 4))
+
+
+def test_channel_correlation_matrix_is_numpy_corrcoef():
+    g = torch.Generator().manual_seed(0)
+    feats = torch.randn(200, 6, generator=g, dtype=torch.float64)
+    feats[:, 3] = 2 * feats[:, 0] + 1  # a redundant copy of channel 0
+    corr = channel_correlation_matrix(feats)
+    expected = np.corrcoef(feats.numpy(), rowvar=False)
+    # (channel_points adds eps = 1e-5 to the variance)
+    np.testing.assert_allclose(corr.numpy(), expected, atol=2e-5)
+    assert corr[0, 3] == pytest.approx(1.0, abs=2e-5)
+    # the demo's number: the mean |rho| over the 30 off-diagonal pairs
+    off = np.abs(expected[~np.eye(6, dtype=bool)]).mean()
+    assert channel_redundancy(feats)['mean_abs_channel_corr'] == \
+        pytest.approx(off, abs=1e-5)
+
+
+def test_plot_channel_correlation_writes_one_panel_a_network(tmp_path):
+    feats = torch.randn(50, 8)
+    path = plot_channel_correlation([('a', feats), ('b', feats * 2)],
+                                    str(tmp_path / 'corr.png'))
+    import matplotlib.image
+    img = matplotlib.image.imread(path)
+    assert img.shape[1] > img.shape[0]  # two panels side by side

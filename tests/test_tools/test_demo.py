@@ -34,6 +34,16 @@ def test_demo_quick(tmp_path, capsys):
         assert [it for it, _ in r['curve']] == [2, 4]
         assert 0.0 <= r['test_top1'] <= 100.0
         assert r['val_top1'] == r['curve'][-1][1]
+        # the redundancy column: mean |rho| of the student's test channels
+        rho = r['test_redundancy']['mean_abs_channel_corr']
+        assert 0.0 <= rho <= 1.0
+    for method in methods:
+        row = next(line for line in table.splitlines()
+                   if line.startswith(f'| {method} |'))
+        rho = saved['methods'][method]['test_redundancy'][
+            'mean_abs_channel_corr']
+        assert f'| {rho:.3f} |' in row
+    assert osp.getsize(result['paths']['correlation']) > 1000
     # the teacher is cached and reused by the next run
     assert osp.exists(saved['teacher_checkpoint'])
     assert saved['teacher_checkpoint'].startswith(str(tmp_path / 'cache'))
