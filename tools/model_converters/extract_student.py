@@ -28,7 +28,7 @@ if osp.isdir(osp.join(_REPO_ROOT, 'mmdccd')) and _REPO_ROOT not in sys.path:
 
 import torch  # noqa: E402
 
-from mmdccd.compat import load_from_local_trusted  # noqa: E402
+from mmdccd.utils.checkpoint import load_checkpoint_file  # noqa: E402
 
 STUDENT_PREFIX = 'architecture.'
 # the algorithm's own data preprocessor is the student's, shared
@@ -87,9 +87,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    # a local file the user names: mmengine checkpoints need the trusted
-    # (weights_only=False) path, see mmdccd/compat.py
-    checkpoint = load_from_local_trusted(args.src, map_location='cpu')
+    # weights_only=True; a legacy pickle needs MMDCCD_ALLOW_PICKLE=1
+    checkpoint = load_checkpoint_file(args.src, map_location='cpu')
     state_dict = checkpoint.get('state_dict', checkpoint)
     try:
         student, dropped = extract_student(state_dict)
