@@ -144,18 +144,31 @@ def runner_checkpoint(tmp_path_factory) -> str:
     return osp.join(work_dir, 'iter_1.pth')
 
 
-def test_runner_checkpoint_fails_with_torch_default(runner_checkpoint):
-    # mmengine's own local loader calls torch.load without weights_only
-    with pytest.raises(pickle.UnpicklingError):
-        mmengine_checkpoint.load_from_local(runner_checkpoint, 'cpu')
-
-
-def test_runner_checkpoint_loads_after_compat(runner_checkpoint):
+def test_mmengine_checkpoint_fails_with_torch_default(tmp_path):
+    # what mmengine 0.10.7 writes: a HistoryBuffer pickled in message_hub;
+    # its own local loader calls torch.load without weights_only
     from mmengine.logging import HistoryBuffer
+    legacy = str(tmp_path / 'legacy.pth')
+    torch.save(dict(state_dict={}, message_hub=dict(
+        log_scalars={'train/loss': HistoryBuffer([1.0], [1])})), legacy)
+    with pytest.raises(pickle.UnpicklingError):
+        mmengine_checkpoint.load_from_local(legacy, 'cpu')
+
+
+def test_runner_checkpoint_is_weights_only_after_compat(runner_checkpoint):
+    from mmengine.logging import HistoryBuffer
+
+    # written in the plain form: no unpickling needed at all
+    plain = torch.load(runner_checkpoint, weights_only=True)
+    assert plain['meta']['iter'] == 1
+    # and mmengine's objects come back through the checkpoint loader
     checkpoint = CheckpointLoader.load_checkpoint(runner_checkpoint, 'cpu')
-    assert checkpoint['meta']['iter'] == 1
     scalars = checkpoint['message_hub']['log_scalars']
     assert isinstance(scalars['train/loss'], HistoryBuffer)
+    logged = plain['message_hub']['log_scalars']['train/loss']
+    torch.testing.assert_close(
+        torch.from_numpy(scalars['train/loss'].data[0]),
+        logged['log_history'])
 
     model = _ToyModel()
     load_checkpoint(model, runner_checkpoint, map_location='cpu')

@@ -4,7 +4,8 @@
 Usage::
 
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out FILE]
-        [--cfg-options KEY=VALUE ...] [--launcher {none,pytorch,slurm,mpi}]
+        [--allow-pickle] [--cfg-options KEY=VALUE ...]
+        [--launcher {none,pytorch,slurm,mpi}]
 
 ``--out results.pkl`` dumps every prediction (mmengine's ``DumpResults``);
 ``--out metrics.json`` writes the metrics. A distillation checkpoint with a
@@ -24,6 +25,7 @@ if osp.isdir(osp.join(_REPO_ROOT, 'mmdccd')) and _REPO_ROOT not in sys.path:
 
 import mmdccd  # noqa: E402,F401  (applies mmdccd.compat, registers parts)
 from mmdccd.utils import setup_cpu_distributed  # noqa: E402
+from mmdccd.utils.checkpoint import ALLOW_PICKLE_ENV  # noqa: E402
 import mmengine  # noqa: E402
 import torch  # noqa: E402
 from mmengine.config import Config, DictAction  # noqa: E402
@@ -55,6 +57,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         action=DictAction,
         help='override config items, e.g. test_dataloader.batch_size=64')
     parser.add_argument(
+        '--allow-pickle',
+        action='store_true',
+        help='unpickle checkpoints that torch.load(weights_only=True) '
+        'refuses (legacy mmengine files); a pickle can run code, so only '
+        'for files you trust (same as MMDCCD_ALLOW_PICKLE=1)')
+    parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',
@@ -66,6 +74,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
+    if args.allow_pickle:
+        os.environ[ALLOW_PICKLE_ENV] = '1'
     if args.out is not None and not args.out.endswith(PICKLE_SUFFIXES +
                                                       JSON_SUFFIXES):
         parser.error(f'--out expects a file ending in '
@@ -85,7 +95,7 @@ def main(argv=None) -> None:
     elif cfg.get('work_dir') is None:
         name = osp.splitext(osp.basename(args.config))[0]
         cfg.work_dir = osp.join('./work_dirs', name)
-    # a local file the user names: loaded on mmdccd.compat's trusted path
+    # loaded with weights_only=True (mmdccd.compat); --allow-pickle opts out
     cfg.load_from = args.checkpoint
     cfg.resume = False
     setup_cpu_distributed(cfg, args.launcher)

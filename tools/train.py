@@ -5,7 +5,8 @@ mmengine config.
 Usage::
 
     python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
-        [--auto-scale-lr] [--no-validate] [--cfg-options KEY=VALUE ...]
+        [--auto-scale-lr] [--no-validate] [--allow-pickle]
+        [--cfg-options KEY=VALUE ...]
         [--launcher {none,pytorch,slurm,mpi}]
 
 Distributed: ``tools/dist_train.sh CONFIG GPUS`` (torchrun) or
@@ -24,6 +25,7 @@ if osp.isdir(osp.join(_REPO_ROOT, 'mmdccd')) and _REPO_ROOT not in sys.path:
 
 import mmdccd  # noqa: E402,F401  (applies mmdccd.compat, registers parts)
 from mmdccd.utils import setup_cpu_distributed  # noqa: E402
+from mmdccd.utils.checkpoint import ALLOW_PICKLE_ENV  # noqa: E402
 import torch  # noqa: E402
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.registry import RUNNERS  # noqa: E402
@@ -68,6 +70,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='override config items, e.g. '
         'train_dataloader.batch_size=32 model.teacher_ckpt=teacher.pth')
     parser.add_argument(
+        '--allow-pickle',
+        action='store_true',
+        help='unpickle checkpoints that torch.load(weights_only=True) '
+        'refuses (legacy mmengine files); a pickle can run code, so only '
+        'for files you trust (same as MMDCCD_ALLOW_PICKLE=1)')
+    parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',
@@ -79,6 +87,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
+    if args.allow_pickle:
+        os.environ[ALLOW_PICKLE_ENV] = '1'
     return args
 
 

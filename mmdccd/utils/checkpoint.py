@@ -250,8 +250,10 @@ def save_checkpoint_with_step(hook, runner, step: int, meta: dict) -> None:
     """
     from mmengine.dist import is_main_process
     outdated = []
-    same_step = len(hook.keep_ckpt_ids) > 0 and hook.keep_ckpt_ids[-1] == step
-    if hook.max_keep_ckpts > 0 and not same_step:
+    # keep_ckpt_ids exists only with max_keep_ckpts > 0; a step may be saved
+    # twice in one epoch (regular and best checkpoint)
+    if hook.max_keep_ckpts > 0 and not (hook.keep_ckpt_ids
+                                        and hook.keep_ckpt_ids[-1] == step):
         if len(hook.keep_ckpt_ids) == hook.max_keep_ckpts:
             outdated.append(hook.keep_ckpt_ids.popleft())
         hook.keep_ckpt_ids.append(step)

@@ -1,3 +1,5 @@
 from .channel_redundancy_hook import ChannelRedundancyHook
+from .non_finite_loss_hook import NonFiniteLossHook
+from .teacher_accuracy_hook import TeacherAccuracyHook
 
-__all__ = ['ChannelRedundancyHook']
+__all__ = ['ChannelRedundancyHook', 'NonFiniteLossHook', 'TeacherAccuracyHook']
