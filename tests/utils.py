@@ -148,3 +148,22 @@ def tiny_classifier(width: int,
             stem_channels=width),
         neck=dict(type='GlobalAveragePooling'),
         head=head)
+
+
+class RunsCode:
+    """Unpickling this calls ``os.mkdir(marker)``: a stand-in for a
+    checkpoint that executes code on load."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.mkdir, (self.marker, ))
+
+
+def write_malicious(path: str, marker: str, state_dict=None) -> str:
+    """Save a checkpoint whose ``meta`` runs ``os.mkdir(marker)`` when
+    unpickled; returns ``path``."""
+    import torch
+    torch.save(dict(state_dict=state_dict or {}, meta=RunsCode(marker)), path)
+    return path

@@ -15,22 +15,7 @@ from mmengine.model import BaseModel
 from mmengine.runner import Runner, load_checkpoint
 
 from mmdccd.utils import checkpoint as ckpt
-
-
-class RunsCode:
-    """Unpickling this calls ``os.mkdir(marker)``: a stand-in for a
-    checkpoint that executes code on load."""
-
-    def __init__(self, marker: str) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (os.mkdir, (self.marker, ))
-
-
-def write_malicious(path: str, marker: str, state_dict=None) -> str:
-    torch.save(dict(state_dict=state_dict or {}, meta=RunsCode(marker)), path)
-    return path
+from tests.utils import write_malicious
 
 
 _RUN_IDS = itertools.count()
