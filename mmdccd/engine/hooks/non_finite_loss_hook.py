@@ -78,8 +78,10 @@ class NonFiniteLossHook(Hook):
     def _message(self, bad, terms: Dict[str, torch.Tensor],
                  iteration: int) -> str:
         if bad:
+            # blame the terms; the total is non-finite whenever one is
+            named = [k for k in bad if k != 'loss'] or bad
             found = ', '.join(f'{k} = {terms[k].float().mean().item()}'
-                              for k in bad)
+                              for k in named)
             where = f'non-finite loss at iteration {iteration}: {found}'
         else:
             where = (f'non-finite loss at iteration {iteration} on another '
