@@ -4,7 +4,7 @@ _base_ = './r34_r18_in1k.py'
 
 train_dataloader = dict(
     dataset=dict(pipeline=[
-        dict(type='LoadImageFromFile'),
+        dict(type='StrictLoadImageFromFile'),
         dict(
             type='DualView',
             transforms=[
