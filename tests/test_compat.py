@@ -10,13 +10,12 @@ import textwrap
 import mmdccd  # noqa: F401  (applies the fixes in this process)
 import pytest
 import torch
-import torch.nn as nn
-from mmengine.model import BaseModel
-from mmengine.runner import CheckpointLoader, Runner, load_checkpoint
+from mmengine.runner import CheckpointLoader, load_checkpoint
 from mmengine.runner import checkpoint as mmengine_checkpoint
 
 from mmdccd.compat import QuantizationUnavailableError
-from tests.utils import REPO_ROOT, config_path, run_python
+from tests.utils import (REPO_ROOT, config_path, run_python, toy_model,
+                         toy_runner)
 
 # --- fix 1: mmrazor.models imports; quantization says it needs torch 1.13 --
 
@@ -108,39 +107,11 @@ def test_mmpretrain_base_loads_without_pkg_resources():
 # --- fix 4: mmengine checkpoints on torch >= 2.6 -------------------------
 
 
-class _ToyModel(BaseModel):
-
-    def __init__(self):
-        super().__init__()
-        self.linear = nn.Linear(2, 1)
-
-    def forward(self, inputs, mode='tensor'):
-        out = self.linear(torch.stack(inputs))
-        if mode == 'loss':
-            return dict(loss=out.pow(2).mean())
-        return out
-
-
 @pytest.fixture(scope='module')
 def runner_checkpoint(tmp_path_factory) -> str:
     """A checkpoint written by an mmengine Runner after 1 iteration."""
     work_dir = str(tmp_path_factory.mktemp('runner_ckpt'))
-    runner = Runner(
-        model=_ToyModel(),
-        work_dir=work_dir,
-        train_dataloader=dict(
-            dataset=[dict(inputs=torch.ones(2))] * 2,
-            sampler=dict(type='DefaultSampler', shuffle=False),
-            batch_size=2,
-            collate_fn=dict(type='pseudo_collate')),
-        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
-        train_cfg=dict(by_epoch=False, max_iters=1),
-        default_hooks=dict(
-            checkpoint=dict(type='CheckpointHook', interval=1,
-                            by_epoch=False)),
-        default_scope='mmengine',
-        experiment_name=f'compat_toy_{os.getpid()}')
-    runner.train()
+    toy_runner(work_dir, max_iters=1).train()
     return osp.join(work_dir, 'iter_1.pth')
 
 
@@ -170,7 +141,7 @@ def test_runner_checkpoint_is_weights_only_after_compat(runner_checkpoint):
         torch.from_numpy(scalars['train/loss'].data[0]),
         logged['log_history'])
 
-    model = _ToyModel()
+    model = toy_model()
     load_checkpoint(model, runner_checkpoint, map_location='cpu')
     torch.testing.assert_close(model.linear.weight,
                                checkpoint['state_dict']['linear.weight'])

@@ -25,7 +25,7 @@ if osp.isdir(osp.join(_REPO_ROOT, 'mmdccd')) and _REPO_ROOT not in sys.path:
 
 import mmdccd  # noqa: E402,F401  (applies mmdccd.compat, registers parts)
 from mmdccd.utils import setup_cpu_distributed  # noqa: E402
-from mmdccd.utils.checkpoint import ALLOW_PICKLE_ENV  # noqa: E402
+from mmdccd.utils.checkpoint import add_allow_pickle_argument  # noqa: E402
 import mmengine  # noqa: E402
 import torch  # noqa: E402
 from mmengine.config import Config, DictAction  # noqa: E402
@@ -56,12 +56,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         nargs='+',
         action=DictAction,
         help='override config items, e.g. test_dataloader.batch_size=64')
-    parser.add_argument(
-        '--allow-pickle',
-        action='store_true',
-        help='unpickle checkpoints that torch.load(weights_only=True) '
-        'refuses (legacy mmengine files); a pickle can run code, so only '
-        'for files you trust (same as MMDCCD_ALLOW_PICKLE=1)')
+    add_allow_pickle_argument(parser)
     parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],
@@ -74,8 +69,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
-    if args.allow_pickle:
-        os.environ[ALLOW_PICKLE_ENV] = '1'
     if args.out is not None and not args.out.endswith(PICKLE_SUFFIXES +
                                                       JSON_SUFFIXES):
         parser.error(f'--out expects a file ending in '

@@ -19,6 +19,7 @@ replaced the same way, and old checkpoints are deleted only afterwards
 (:func:`save_checkpoint_with_step`). Auto-resume takes the newest complete
 checkpoint (:func:`find_latest_loadable_checkpoint`).
 """
+import argparse
 import contextvars
 import copy
 import glob
@@ -45,6 +46,26 @@ MapLocation = Union[str, torch.device, Callable, None]
 
 class UntrustedCheckpointError(pickle.UnpicklingError):
     """A checkpoint needs arbitrary unpickling and no opt-in was given."""
+
+
+class _AllowPickle(argparse.Action):
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, True)
+        os.environ[ALLOW_PICKLE_ENV] = '1'
+
+
+def add_allow_pickle_argument(parser: argparse.ArgumentParser) -> None:
+    """Give a tool ``--allow-pickle``, which sets ``MMDCCD_ALLOW_PICKLE=1``
+    for the process (and its dataloader workers)."""
+    parser.add_argument(
+        '--allow-pickle',
+        action=_AllowPickle,
+        nargs=0,
+        default=False,
+        help='unpickle checkpoints that torch.load(weights_only=True) '
+        'refuses (legacy mmengine files); a pickle can run code, so only '
+        f'for files you trust (same as {ALLOW_PICKLE_ENV}=1)')
 
 
 def pickle_allowed() -> bool:

@@ -1,7 +1,6 @@
 """Checkpoints that cannot run code and survive a crash mid-save
 (mmdccd.utils.checkpoint, applied to mmengine by mmdccd.compat fix 4)."""
 import collections
-import itertools
 import os
 import os.path as osp
 
@@ -9,51 +8,21 @@ import mmdccd  # noqa: F401  (applies mmdccd.compat)
 import numpy as np
 import pytest
 import torch
-import torch.nn as nn
 from mmengine.logging import HistoryBuffer
-from mmengine.model import BaseModel
-from mmengine.runner import Runner, load_checkpoint
+from mmengine.runner import load_checkpoint
 
 from mmdccd.utils import checkpoint as ckpt
-from tests.utils import write_malicious
-
-
-_RUN_IDS = itertools.count()
-
-
-class ToyModel(BaseModel):
-
-    def __init__(self):
-        super().__init__()
-        self.linear = nn.Linear(2, 1)
-
-    def forward(self, inputs, data_samples=None, mode='tensor'):
-        out = self.linear(torch.stack(inputs))
-        if mode == 'loss':
-            return dict(loss=out.pow(2).mean())
-        return out
+from tests import utils
+from tests.utils import toy_model, write_malicious
 
 
 def toy_runner(work_dir: str, max_iters: int, resume: bool = False,
-               max_keep_ckpts: int = -1) -> Runner:
-    return Runner(
-        model=ToyModel(),
-        work_dir=work_dir,
-        train_dataloader=dict(
-            dataset=[dict(inputs=torch.ones(2))] * 2,
-            sampler=dict(type='DefaultSampler', shuffle=False),
-            batch_size=2,
-            collate_fn=dict(type='pseudo_collate')),
-        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
+               max_keep_ckpts: int = -1):
+    """The toy run with an lr that drops x0.1 after iteration 1."""
+    return utils.toy_runner(
+        work_dir, max_iters, max_keep_ckpts=max_keep_ckpts, resume=resume,
         param_scheduler=dict(type='MultiStepLR', by_epoch=False,
-                             milestones=[1]),
-        train_cfg=dict(by_epoch=False, max_iters=max_iters),
-        default_hooks=dict(
-            checkpoint=dict(type='CheckpointHook', interval=1,
-                            by_epoch=False, max_keep_ckpts=max_keep_ckpts)),
-        resume=resume,
-        default_scope='mmengine',
-        experiment_name=f'toy_ckpt_{next(_RUN_IDS)}')
+                             milestones=[1]))
 
 
 def test_weights_only_form_round_trip(tmp_path):
@@ -109,7 +78,7 @@ def test_code_in_checkpoint_is_not_run_by_load_from(tmp_path, monkeypatch):
     path = write_malicious(str(tmp_path / 'evil.pth'), marker)
     # load_from and tools/test.py go through mmengine's load_checkpoint
     with pytest.raises(ckpt.UntrustedCheckpointError, match='evil.pth'):
-        load_checkpoint(ToyModel(), path, map_location='cpu')
+        load_checkpoint(toy_model(), path, map_location='cpu')
     with pytest.raises(ckpt.UntrustedCheckpointError):
         toy_runner(str(tmp_path / 'run'), 1).load_checkpoint(path)
     assert not osp.exists(marker)
@@ -187,3 +156,14 @@ def test_auto_resume_falls_back_to_newest_complete(tmp_path):
 
 def test_no_checkpoint_means_no_resume(tmp_path):
     assert ckpt.find_latest_loadable_checkpoint(str(tmp_path)) is None
+
+
+def test_allow_pickle_flag_sets_the_variable(monkeypatch):
+    import argparse
+    monkeypatch.delenv(ckpt.ALLOW_PICKLE_ENV, raising=False)
+    parser = argparse.ArgumentParser()
+    ckpt.add_allow_pickle_argument(parser)
+    assert parser.parse_args([]).allow_pickle is False
+    assert not ckpt.pickle_allowed()
+    assert parser.parse_args(['--allow-pickle']).allow_pickle is True
+    assert os.environ[ckpt.ALLOW_PICKLE_ENV] == '1' and ckpt.pickle_allowed()

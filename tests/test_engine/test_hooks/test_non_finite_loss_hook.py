@@ -12,11 +12,10 @@ import torch.multiprocessing as mp
 import torch.nn as nn
 from mmengine.config import Config
 from mmengine.model import BaseModel
-from mmengine.runner import Runner
 
 import mmdccd  # noqa: F401
 from mmdccd.engine.hooks import NonFiniteLossHook
-from tests.utils import REPO_ROOT, free_port
+from tests.utils import REPO_ROOT, free_port, toy_runner
 
 
 class DivergesAtThirdStep(BaseModel):
@@ -41,22 +40,15 @@ def test_runtime_base_turns_the_hook_on():
 
 
 def test_nan_term_stops_training_before_its_checkpoint(tmp_path):
-    runner = Runner(
+    runner = toy_runner(
+        str(tmp_path),
+        max_iters=5,
         model=DivergesAtThirdStep(),
-        work_dir=str(tmp_path),
-        train_dataloader=dict(
-            dataset=[dict(inputs=torch.ones(1))] * 8,
-            sampler=dict(type='DefaultSampler', shuffle=False),
-            batch_size=1,
-            collate_fn=dict(type='pseudo_collate')),
-        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.25)),
-        train_cfg=dict(by_epoch=False, max_iters=5),
-        default_hooks=dict(
-            checkpoint=dict(type='CheckpointHook', interval=1,
-                            by_epoch=False)),
-        custom_hooks=[dict(type='NonFiniteLossHook')],
-        default_scope='mmengine',
-        experiment_name=f'nonfinite_{os.getpid()}')
+        inputs=torch.ones(1),
+        num_samples=8,
+        batch_size=1,
+        lr=0.25,
+        custom_hooks=[dict(type='NonFiniteLossHook')])
     with pytest.raises(FloatingPointError) as error:
         runner.train()
     message = str(error.value)

@@ -108,11 +108,11 @@ def test_logit_loss_between_different_classes_is_refused_at_build():
     assert 'teacher has 5 classes and the student 3' in message
 
 
-def test_feature_only_pair_of_different_classes_is_legal():
-    # the cross-model transfer: a 200-class teacher, a 10-class student,
-    # CCD only
+def cross_model_dccd(**kwargs):
+    """DCCD between a 200-class teacher and a 10-class student, as in the
+    cross-model transfer."""
     init_default_scope('mmpretrain')
-    model = MODELS.build(
+    return MODELS.build(
         dict(
             _scope_='mmrazor',
             type='DCCD',
@@ -120,18 +120,13 @@ def test_feature_only_pair_of_different_classes_is_legal():
             teacher=classifier(8, num_classes=200),
             student_feat_dim=32,
             teacher_feat_dim=64,
-            terms=('ccd', ),
             data_preprocessor=dict(
-                type='MultiViewClsDataPreprocessor', num_views=2)))
+                type='MultiViewClsDataPreprocessor', num_views=2),
+            **kwargs))
+
+
+def test_feature_only_pair_of_different_classes_is_legal():
+    model = cross_model_dccd(terms=('ccd', ))
     assert model.teacher.head.num_classes == 200
     with pytest.raises(ValueError, match="'loss_kd', 'loss_dkd'"):
-        MODELS.build(
-            dict(
-                _scope_='mmrazor',
-                type='DCCD',
-                architecture=classifier(4, num_classes=10),
-                teacher=classifier(8, num_classes=200),
-                student_feat_dim=32,
-                teacher_feat_dim=64,
-                data_preprocessor=dict(
-                    type='MultiViewClsDataPreprocessor', num_views=2)))
+        cross_model_dccd()
