@@ -20,15 +20,22 @@ fix below is numbered as in docs/design.md section 3 and has its own test in
    ``pkg_resources``, which setuptools >= 81 no longer ships. The lookup is
    re-implemented on :mod:`importlib.metadata`.
 4. Since torch 2.6, :func:`torch.load` defaults to ``weights_only=True``, and
-   mmengine's own checkpoints (``HistoryBuffer``, numpy scalars in
-   ``message_hub``) no longer load. Local files that the user names
-   (``--resume``, ``load_from``, ``teacher_ckpt``, ``tools/test.py CKPT``)
-   are loaded with ``weights_only=False``: *a pickle can run code, so load
-   only checkpoints you trust*. Checkpoints fetched from a URL keep
-   ``weights_only=True``.
+   mmengine's own checkpoints (``HistoryBuffer``, numpy objects in
+   ``message_hub``) no longer load. Rather than unpickle them, every local
+   checkpoint is read with ``weights_only=True`` (a pickle can run code, and
+   teacher checkpoints come from third parties), and the checkpoints that
+   mmengine runners write are stored in a plain, weights-only form
+   (:mod:`mmdccd.utils.checkpoint`). A legacy pickle loads only on an opt-in
+   (``--allow-pickle``, ``MMDCCD_ALLOW_PICKLE=1``), except that
+   ``Runner.resume`` (the user's own run) unpickles it with a warning. URLs
+   keep ``weights_only=True``. The same fix makes saving crash-safe:
+   temporary file and :func:`os.replace`, ``last_checkpoint`` replaced
+   atomically, old checkpoints deleted only after the new one is complete,
+   and auto-resume from the newest complete checkpoint.
 5. ``torch.distributed.launch`` passes ``--local-rank``; our tools accept
    both spellings (see ``tools/train.py``), nothing to patch here.
 """
+import functools
 import importlib
 import importlib.metadata
 import importlib.util
@@ -37,7 +44,7 @@ import sys
 import types
 import warnings
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 import torch
 
@@ -171,12 +178,12 @@ def _patch_package_lookup() -> None:
         module.get_installed_path = get_installed_path
 
 
-def load_from_local_trusted(filename: str, map_location=None):
-    """Load a local checkpoint that the user named (pickle: trusted files
-    only). mmengine's own checkpoints need ``weights_only=False``."""
-    if not osp.isfile(filename):
-        raise FileNotFoundError(f'{filename} can not be found.')
-    return torch.load(filename, map_location=map_location, weights_only=False)
+def load_local_weights_only(filename: str, map_location=None):
+    """Load a local checkpoint with ``weights_only=True`` (legacy pickles
+    need the opt-in of :func:`mmdccd.utils.checkpoint.load_checkpoint_file`)
+    ."""
+    from mmdccd.utils.checkpoint import load_checkpoint_file
+    return load_checkpoint_file(filename, map_location=map_location)
 
 
 def load_url_weights_only(filename: str,
@@ -205,15 +212,41 @@ def load_url_weights_only(filename: str,
     return checkpoint
 
 
-def _patch_checkpoint_loaders() -> None:
-    """Fix 4: explicit ``weights_only`` for mmengine's checkpoint loaders."""
+def _resume_trusted(resume: Callable) -> Callable:
+    """``Runner.resume`` that may unpickle the user's own legacy file."""
+
+    @functools.wraps(resume)
+    def wrapper(self, filename: str, *args, **kwargs):
+        from mmdccd.utils.checkpoint import trusted_resume
+        with trusted_resume():
+            return resume(self, filename, *args, **kwargs)
+
+    wrapper._mmdccd_trusted = True
+    return wrapper
+
+
+def _patch_checkpoints() -> None:
+    """Fix 4: weights-only loading and crash-safe, weights-only saving."""
+    import mmengine.runner.runner as runner_module
+    from mmengine.hooks import CheckpointHook
     from mmengine.runner.checkpoint import CheckpointLoader
+
+    from mmdccd.utils import checkpoint
     CheckpointLoader.register_scheme(
-        prefixes='', loader=load_from_local_trusted, force=True)
+        prefixes='', loader=load_local_weights_only, force=True)
     CheckpointLoader.register_scheme(
         prefixes=('http://', 'https://'),
         loader=load_url_weights_only,
         force=True)
+    # names that mmengine's Runner imported from mmengine.runner.checkpoint
+    runner_module.save_checkpoint = checkpoint.save_checkpoint
+    runner_module.find_latest_checkpoint = \
+        checkpoint.find_latest_loadable_checkpoint
+    CheckpointHook._save_checkpoint_with_step = \
+        checkpoint.save_checkpoint_with_step
+    runner = runner_module.Runner
+    if not getattr(runner.resume, '_mmdccd_trusted', False):
+        runner.resume = _resume_trusted(runner.resume)
 
 
 def apply() -> None:
@@ -226,7 +259,7 @@ def apply() -> None:
         'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
     _patch_quantization()
     _patch_package_lookup()
-    _patch_checkpoint_loaders()
+    _patch_checkpoints()
     with _tested_mmcv_version():
         importlib.import_module('mmpretrain')
         importlib.import_module('mmrazor')

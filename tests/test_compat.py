@@ -9,13 +9,12 @@ import textwrap
 import mmdccd  # noqa: F401  (applies the fixes in this process)
 import pytest
 import torch
-import torch.nn as nn
-from mmengine.model import BaseModel
-from mmengine.runner import CheckpointLoader, Runner, load_checkpoint
+from mmengine.runner import CheckpointLoader, load_checkpoint
 from mmengine.runner import checkpoint as mmengine_checkpoint
 
 from mmdccd.compat import QuantizationUnavailableError
-from tests.utils import config_path, load_tool, run_python
+from tests.utils import (config_path, load_tool, run_python, toy_model,
+                         toy_runner)
 
 # --- fix 1: mmrazor.models imports; quantization says it needs torch 1.13 --
 
@@ -107,56 +106,41 @@ def test_mmpretrain_base_loads_without_pkg_resources():
 # --- fix 4: mmengine checkpoints on torch >= 2.6 -------------------------
 
 
-class _ToyModel(BaseModel):
-
-    def __init__(self):
-        super().__init__()
-        self.linear = nn.Linear(2, 1)
-
-    def forward(self, inputs, mode='tensor'):
-        out = self.linear(torch.stack(inputs))
-        if mode == 'loss':
-            return dict(loss=out.pow(2).mean())
-        return out
-
-
 @pytest.fixture(scope='module')
 def runner_checkpoint(tmp_path_factory) -> str:
     """A checkpoint written by an mmengine Runner after 1 iteration."""
     work_dir = str(tmp_path_factory.mktemp('runner_ckpt'))
-    runner = Runner(
-        model=_ToyModel(),
-        work_dir=work_dir,
-        train_dataloader=dict(
-            dataset=[dict(inputs=torch.ones(2))] * 2,
-            sampler=dict(type='DefaultSampler', shuffle=False),
-            batch_size=2,
-            collate_fn=dict(type='pseudo_collate')),
-        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
-        train_cfg=dict(by_epoch=False, max_iters=1),
-        default_hooks=dict(
-            checkpoint=dict(type='CheckpointHook', interval=1,
-                            by_epoch=False)),
-        default_scope='mmengine',
-        experiment_name=f'compat_toy_{os.getpid()}')
-    runner.train()
+    toy_runner(work_dir, max_iters=1).train()
     return osp.join(work_dir, 'iter_1.pth')
 
 
-def test_runner_checkpoint_fails_with_torch_default(runner_checkpoint):
-    # mmengine's own local loader calls torch.load without weights_only
-    with pytest.raises(pickle.UnpicklingError):
-        mmengine_checkpoint.load_from_local(runner_checkpoint, 'cpu')
-
-
-def test_runner_checkpoint_loads_after_compat(runner_checkpoint):
+def test_mmengine_checkpoint_fails_with_torch_default(tmp_path):
+    # what mmengine 0.10.7 writes: a HistoryBuffer pickled in message_hub;
+    # its own local loader calls torch.load without weights_only
     from mmengine.logging import HistoryBuffer
+    legacy = str(tmp_path / 'legacy.pth')
+    torch.save(dict(state_dict={}, message_hub=dict(
+        log_scalars={'train/loss': HistoryBuffer([1.0], [1])})), legacy)
+    with pytest.raises(pickle.UnpicklingError):
+        mmengine_checkpoint.load_from_local(legacy, 'cpu')
+
+
+def test_runner_checkpoint_is_weights_only_after_compat(runner_checkpoint):
+    from mmengine.logging import HistoryBuffer
+
+    # written in the plain form: no unpickling needed at all
+    plain = torch.load(runner_checkpoint, weights_only=True)
+    assert plain['meta']['iter'] == 1
+    # and mmengine's objects come back through the checkpoint loader
     checkpoint = CheckpointLoader.load_checkpoint(runner_checkpoint, 'cpu')
-    assert checkpoint['meta']['iter'] == 1
     scalars = checkpoint['message_hub']['log_scalars']
     assert isinstance(scalars['train/loss'], HistoryBuffer)
+    logged = plain['message_hub']['log_scalars']['train/loss']
+    torch.testing.assert_close(
+        torch.from_numpy(scalars['train/loss'].data[0]),
+        logged['log_history'])
 
-    model = _ToyModel()
+    model = toy_model()
     load_checkpoint(model, runner_checkpoint, map_location='cpu')
     torch.testing.assert_close(model.linear.weight,
                                checkpoint['state_dict']['linear.weight'])

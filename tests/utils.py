@@ -1,5 +1,6 @@
 """Shared helpers for tests: generated data in real formats, config paths,
 and running the command-line tools in a subprocess."""
+import itertools
 import os
 import os.path as osp
 import socket
@@ -166,3 +167,82 @@ def tiny_classifier(width: int,
             stem_channels=width),
         neck=dict(type='GlobalAveragePooling'),
         head=head)
+
+
+class RunsCode:
+    """Unpickling this calls ``os.mkdir(marker)``: a stand-in for a
+    checkpoint that executes code on load."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.mkdir, (self.marker, ))
+
+
+def write_malicious(path: str, marker: str, state_dict=None) -> str:
+    """Save a checkpoint whose ``meta`` runs ``os.mkdir(marker)`` when
+    unpickled; returns ``path``."""
+    import torch
+    torch.save(dict(state_dict=state_dict or {}, meta=RunsCode(marker)), path)
+    return path
+
+
+_TOY_RUN_IDS = itertools.count()
+
+
+def toy_model():
+    """An mmengine model ``Linear(2, 1)`` with the loss ``mean(out^2)``."""
+    import torch
+    from mmengine.model import BaseModel
+
+    class ToyModel(BaseModel):
+
+        def __init__(self):
+            super().__init__()
+            self.linear = torch.nn.Linear(2, 1)
+
+        def forward(self, inputs, data_samples=None, mode='tensor'):
+            out = self.linear(torch.stack(inputs))
+            if mode == 'loss':
+                return dict(loss=out.pow(2).mean())
+            return out
+
+    return ToyModel()
+
+
+def toy_runner(work_dir: str,
+               max_iters: int,
+               model=None,
+               inputs=None,
+               num_samples: int = 2,
+               batch_size: int = 2,
+               lr: float = 0.1,
+               max_keep_ckpts: int = -1,
+               **kwargs):
+    """An mmengine Runner of ``max_iters`` SGD iterations on copies of
+    ``inputs`` (default ``ones(2)``) that saves a checkpoint every
+    iteration; ``model`` defaults to :func:`toy_model`; ``kwargs`` go to the
+    Runner (``resume``, ``custom_hooks``, ``param_scheduler``...)."""
+    import torch
+    from mmengine.runner import Runner
+    return Runner(
+        model=model or toy_model(),
+        work_dir=work_dir,
+        train_dataloader=dict(
+            dataset=[dict(inputs=torch.ones(2) if inputs is None else inputs)
+                     ] * num_samples,
+            sampler=dict(type='DefaultSampler', shuffle=False),
+            batch_size=batch_size,
+            collate_fn=dict(type='pseudo_collate')),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=lr)),
+        train_cfg=dict(by_epoch=False, max_iters=max_iters),
+        default_hooks=dict(
+            checkpoint=dict(
+                type='CheckpointHook',
+                interval=1,
+                by_epoch=False,
+                max_keep_ckpts=max_keep_ckpts)),
+        default_scope='mmengine',
+        experiment_name=f'toy_{os.getpid()}_{next(_TOY_RUN_IDS)}',
+        **kwargs)

@@ -4,7 +4,8 @@
 Usage::
 
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out FILE]
-        [--cfg-options KEY=VALUE ...] [--launcher {none,pytorch,slurm,mpi}]
+        [--allow-pickle] [--cfg-options KEY=VALUE ...]
+        [--launcher {none,pytorch,slurm,mpi}]
 
 ``--out results.pkl`` dumps every prediction (mmengine's ``DumpResults``);
 ``--out metrics.json`` writes the metrics. A distillation checkpoint with a
@@ -18,6 +19,7 @@ import os.path as osp
 
 import mmdccd  # noqa: F401  (applies mmdccd.compat, registers parts)
 from mmdccd.utils import setup_cpu_distributed
+from mmdccd.utils.checkpoint import add_allow_pickle_argument
 import mmengine
 import torch
 from mmengine.config import Config, DictAction
@@ -48,6 +50,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         nargs='+',
         action=DictAction,
         help='override config items, e.g. test_dataloader.batch_size=64')
+    add_allow_pickle_argument(parser)
     parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],
@@ -79,7 +82,7 @@ def main(argv=None) -> None:
     elif cfg.get('work_dir') is None:
         name = osp.splitext(osp.basename(args.config))[0]
         cfg.work_dir = osp.join('./work_dirs', name)
-    # a local file the user names: loaded on mmdccd.compat's trusted path
+    # loaded with weights_only=True (mmdccd.compat); --allow-pickle opts out
     cfg.load_from = args.checkpoint
     cfg.resume = False
     setup_cpu_distributed(cfg, args.launcher)

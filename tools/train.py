@@ -5,7 +5,8 @@ mmengine config.
 Usage::
 
     python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
-        [--auto-scale-lr] [--no-validate] [--cfg-options KEY=VALUE ...]
+        [--auto-scale-lr] [--no-validate] [--allow-pickle]
+        [--cfg-options KEY=VALUE ...]
         [--launcher {none,pytorch,slurm,mpi}]
 
 Distributed: ``tools/dist_train.sh CONFIG GPUS`` (torchrun) or
@@ -18,6 +19,7 @@ import os.path as osp
 
 import mmdccd  # noqa: F401  (applies mmdccd.compat, registers parts)
 from mmdccd.utils import setup_cpu_distributed
+from mmdccd.utils.checkpoint import add_allow_pickle_argument
 import torch
 from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
@@ -61,6 +63,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         action=DictAction,
         help='override config items, e.g. '
         'train_dataloader.batch_size=32 model.teacher_ckpt=teacher.pth')
+    add_allow_pickle_argument(parser)
     parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],

@@ -11,16 +11,16 @@ data_preprocessor = dict(
     num_classes=200, mean=None, std=None, to_rgb=False)
 
 data_root = 'data/tiny-imagenet-200'
-# LoadImageFromFile decodes BGR (grey JPEGs become 3 channels).
+# StrictLoadImageFromFile decodes BGR (grey JPEGs become 3 channels).
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='StrictLoadImageFromFile'),
     dict(type='RandomCrop', crop_size=64, padding=4),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='RGBToLab', channel_order='bgr'),
     dict(type='PackInputs'),
 ]
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='StrictLoadImageFromFile'),
     dict(type='RGBToLab', channel_order='bgr'),
     dict(type='PackInputs'),
 ]

@@ -1,4 +1,4 @@
-# Demo Hinton KD (mmrazor SingleTeacherDistill + HintonKDLoss, tau = 4),
+# Demo Hinton KD (mmdccd FrozenTeacherDistill + HintonKDLoss, tau = 4),
 # teacher resnet20 -> student resnet8, 128 images an iteration:
 # L = 1.0 * CE + 1.0 * KD, the best of four weightings on the held-out val
 # split (tools/analysis_tools/demo_sweep.py, docs/demo.md; RepDistiller's
@@ -10,7 +10,7 @@ _base_ = [
 
 model = dict(
     _scope_='mmrazor',
-    type='SingleTeacherDistill',
+    type='FrozenTeacherDistill',
     data_preprocessor={{_base_.data_preprocessor}},
     architecture={{_base_.student}},
     teacher={{_base_.teacher}},

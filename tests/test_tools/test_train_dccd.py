@@ -33,11 +33,27 @@ def test_train_logs_all_four_losses_and_validates_both(dccd_run):
             assert re.search(rf'{re.escape(name)}: \d+\.\d+', line), line
     val = re.search(r'Iter\(val\) \[\d+/\d+\]\s+accuracy/top1.*', out)
     assert val and 'teacher.accuracy/top1' in val.group(0)
+    # mmdccd's checkpoints need no unpickling
     state = torch.load(
-        osp.join(work_dir, 'iter_4.pth'), weights_only=False)['state_dict']
+        osp.join(work_dir, 'iter_4.pth'), weights_only=True)['state_dict']
     prefixes = {key.split('.')[0] for key in state}
     assert prefixes == {'architecture', 'teacher', 'distiller'}
     assert any(k.startswith('distiller.connectors.ccd_student') for k in state)
+
+
+def test_teacher_accuracy_is_logged_before_the_first_iteration(dccd_run):
+    _, out = dccd_run
+    before = re.search(
+        r'teacher on the validation set before training: '
+        r'teacher.accuracy/top1: (\d+\.\d+)', out)
+    assert before, out[-3000:]
+    assert out.index(before.group(0)) < out.index('Iter(train) [1/4]')
+    # the frozen teacher scores the same in mmrazor's validation loop at
+    # iteration 4, a second, independent evaluation
+    after = re.search(r'teacher.accuracy/top1: (\d+\.\d+)',
+                      out[out.index('Iter(val)'):])
+    assert float(before.group(1)) == pytest.approx(
+        float(after.group(1)), abs=1e-4)
 
 
 def test_resume_and_test(dccd_run, image_folder, tmp_path):

@@ -8,7 +8,8 @@ import pytest
 import torch
 
 import mmdccd  # noqa: F401
-from tests.utils import config_path, data_root_options, run_tool
+from tests.utils import (config_path, data_root_options, run_tool,
+                         write_malicious)
 
 # tiny_schedule.py: lr 0.1, x0.1 after iterations 1 and 3
 LR_AFTER = {2: 0.1 * 0.1, 4: 0.1 * 0.1 * 0.1}
@@ -161,3 +162,20 @@ def test_amp_on_a_cpu_host_uses_bfloat16_autocast(tmp_path, image_folder):
     assert saved.optim_wrapper.type == 'CPUAmpOptimWrapper'
     assert 'loss_scale' not in saved.optim_wrapper
     assert osp.isfile(osp.join(work_dir, 'iter_4.pth'))
+
+
+def test_test_tool_refuses_a_checkpoint_that_runs_code(tmp_path,
+                                                       image_folder):
+    marker = str(tmp_path / 'ran')
+    evil = write_malicious(str(tmp_path / 'evil.pth'), marker)
+    proc = run_tool([
+        'tools/test.py',
+        config_path('tiny_student_cls.py'), evil, '--work-dir',
+        str(tmp_path / 'test'), '--cfg-options',
+        *data_root_options(image_folder)
+    ], check=False)
+    assert proc.returncode != 0
+    assert 'UntrustedCheckpointError' in proc.stdout
+    assert f'{evil} holds pickled Python objects' in proc.stdout
+    assert '--allow-pickle' in proc.stdout
+    assert not osp.exists(marker)

@@ -32,7 +32,7 @@ from typing import Dict, Tuple
 
 import torch
 
-from mmdccd.compat import load_from_local_trusted
+from mmdccd.utils.checkpoint import load_checkpoint_file
 
 STUDENT_PREFIX = 'architecture.'
 # the algorithm's own data preprocessor is the student's, shared
@@ -122,9 +122,8 @@ def write_onnx(args: argparse.Namespace, student: Dict[str, torch.Tensor]
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    # a local file the user names: mmengine checkpoints need the trusted
-    # (weights_only=False) path, see mmdccd/compat.py
-    checkpoint = load_from_local_trusted(args.src, map_location='cpu')
+    # weights_only=True; a legacy pickle needs MMDCCD_ALLOW_PICKLE=1
+    checkpoint = load_checkpoint_file(args.src, map_location='cpu')
     state_dict = checkpoint.get('state_dict', checkpoint)
     try:
         student, dropped = extract_student(state_dict)

@@ -17,7 +17,7 @@ view_pipeline = [
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
 ]
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='StrictLoadImageFromFile'),
     dict(type='DualView', transforms=view_pipeline),
     dict(type='PackInputs'),
 ]

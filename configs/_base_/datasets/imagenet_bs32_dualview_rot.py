@@ -10,7 +10,7 @@ rot_view_pipeline = [
     dict(type='RandomRotate90', prob=0.75),
 ]
 rot_train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='StrictLoadImageFromFile'),
     dict(type='DualView', transforms=rot_view_pipeline),
     dict(type='PackInputs', algorithm_keys=['rotate90_k']),
 ]

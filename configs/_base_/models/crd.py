@@ -1,4 +1,5 @@
-# CRD baseline (Tian et al., ICLR 2020) with mmrazor's parts, RepDistiller
+# CRD baseline (Tian et al., ICLR 2020) with mmrazor's parts in
+# FrozenTeacherDistill (strict teacher_ckpt), RepDistiller
 # recipe: L = CE + 0.8 * CRD; embeddings Linear(C, 128) + L2 norm for the
 # student and the teacher (CRDConnector) on the pooled penultimate features
 # (inputs of head.fc); NCE with 16384 negatives, temperature 0.07, memory
@@ -10,7 +11,7 @@
 # applies it.
 model = dict(
     _scope_='mmrazor',
-    type='SingleTeacherDistill',
+    type='FrozenTeacherDistill',
     distiller=dict(
         type='ConfigurableDistiller',
         student_recorders=dict(

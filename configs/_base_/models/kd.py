@@ -1,10 +1,11 @@
 # Hinton KD baseline with mmrazor's parts (RepDistiller recipe:
-# L = 0.1 * CE + 0.9 * KD, tau = 4). A pair config adds `architecture`,
+# L = 0.1 * CE + 0.9 * KD, tau = 4), in FrozenTeacherDistill (mmrazor's
+# SingleTeacherDistill with a strictly loaded teacher_ckpt). A pair config adds `architecture`,
 # `teacher` and `teacher_ckpt`, and sets the student's CE loss_weight to 0.1;
 # the single-view dataset bases apply.
 model = dict(
     _scope_='mmrazor',
-    type='SingleTeacherDistill',
+    type='FrozenTeacherDistill',
     # The student's CE weight 0.1: merged into a pair config's `architecture`
     # whose head loss does not set `loss_weight` (configs/_base_/models/cifar).
     architecture=dict(head=dict(loss=dict(loss_weight=0.1))),

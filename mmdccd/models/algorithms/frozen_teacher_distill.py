@@ -1,12 +1,48 @@
 """Single-teacher distillation whose frozen teacher needs no labels."""
-from typing import List, Optional
+from typing import Dict, List, Optional, Union
 
 import torch
+from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
 from mmrazor.models.algorithms import SingleTeacherDistill
 from mmrazor.models.algorithms.base import LossResults
+from mmrazor.models.losses import DKDLoss, KLDivergence
 from mmrazor.models.utils import add_prefix
 from mmrazor.registry import MODELS
+from torch import nn
+
+from ..losses.difference_kd_loss import DifferenceKDLoss
+from ..utils.teacher_checkpoint import load_teacher_checkpoint
+
+#: Losses that compare class distributions: teacher and student need the
+#: same classes.
+LOGIT_LOSSES = (KLDivergence, DKDLoss, DifferenceKDLoss)
+
+
+def num_classes(model: nn.Module) -> Optional[int]:
+    """The classes of a classifier's head (None if it does not say)."""
+    return getattr(getattr(model, 'head', None), 'num_classes', None)
+
+
+def check_logit_classes(student: nn.Module, teacher: nn.Module,
+                        distill_losses: Dict[str, nn.Module]) -> None:
+    """Refuse a logit loss (KD, DKD) between heads of different classes.
+
+    Feature-only pairs (CCD, CRD), such as the cross-model transfer's
+    200-class teacher and 10-class student, stay legal.
+    """
+    logit_terms = [
+        name for name, loss in distill_losses.items()
+        if isinstance(loss, LOGIT_LOSSES)
+    ]
+    classes_s, classes_t = num_classes(student), num_classes(teacher)
+    if logit_terms and None not in (classes_s, classes_t) and \
+            classes_s != classes_t:
+        raise ValueError(
+            f'the logit terms {logit_terms} compare class distributions, '
+            f'but the teacher has {classes_t} classes and the student '
+            f'{classes_s}. Give both heads the same num_classes, or use '
+            'feature terms only (DCCD: terms=(\'ccd\',)).')
 
 
 @MODELS.register_module()
@@ -34,8 +70,37 @@ class FrozenTeacherDistill(SingleTeacherDistill):
     mmrazor's behaviour: it runs in ``mode='loss'`` and its losses are
     returned as ``teacher.*``.
 
-    Args: those of :class:`mmrazor.models.SingleTeacherDistill`.
+    Unlike mmrazor, ``teacher_ckpt`` loads strictly
+    (:func:`~mmdccd.models.utils.teacher_checkpoint.load_teacher_checkpoint`,
+    ``weights_only=True``), and a logit loss (KD, DKD) between a teacher and
+    a student with different class counts is refused at build time.
+
+    Args:
+        distiller (dict): The ``ConfigurableDistiller`` config.
+        teacher (dict | BaseModel): The teacher classifier.
+        teacher_ckpt (str, optional): The teacher's checkpoint. Defaults to
+            None (the teacher keeps its initialisation).
+        teacher_ckpt_strict (bool): Refuse a checkpoint whose keys or shapes
+            differ from the teacher's; False loads the matching tensors on
+            purpose and logs the rest. Defaults to True.
+        **kwargs: Other arguments of
+            :class:`mmrazor.models.SingleTeacherDistill`.
     """
+
+    def __init__(self,
+                 distiller: Dict,
+                 teacher: Union[BaseModel, Dict],
+                 teacher_ckpt: Optional[str] = None,
+                 teacher_ckpt_strict: bool = True,
+                 **kwargs) -> None:
+        super().__init__(distiller=distiller, teacher=teacher, **kwargs)
+        check_logit_classes(self.student, self.teacher,
+                            self.distiller.distill_losses)
+        if teacher_ckpt:
+            load_teacher_checkpoint(
+                self.teacher, teacher_ckpt, strict=teacher_ckpt_strict)
+            # keep the loaded weights through init_weights()
+            self.teacher._is_init = True
 
     def loss(
         self,

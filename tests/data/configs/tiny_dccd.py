@@ -45,7 +45,7 @@ data_preprocessor = dict(
     to_rgb=True)
 train_dataloader = dict(
     dataset=dict(pipeline=[
-        dict(type='LoadImageFromFile'),
+        dict(type='StrictLoadImageFromFile'),
         dict(
             type='DualView',
             transforms=[

@@ -15,6 +15,7 @@ from tests.utils import tiny_classifier as classifier
 
 def build(calculate_student_loss=False,
           algorithm='FrozenTeacherDistill',
+          student_classes=5,
           **kwargs):
     """Student width 4, teacher width 8; KD on the logits, and a recorder
     of the student's own inputs (as CRD's data samples)."""
@@ -23,7 +24,7 @@ def build(calculate_student_loss=False,
         dict(
             _scope_='mmrazor',
             type=algorithm,
-            architecture=classifier(4),
+            architecture=classifier(4, num_classes=student_classes),
             teacher=classifier(8),
             calculate_student_loss=calculate_student_loss,
             distiller=dict(
@@ -97,3 +98,35 @@ def test_mmrazor_single_teacher_distill_fails_on_unlabelled_data():
     model.train()
     with pytest.raises((IndexError, RuntimeError)):
         model(*unlabelled(), mode='loss')
+
+
+def test_logit_loss_between_different_classes_is_refused_at_build():
+    with pytest.raises(ValueError) as error:
+        build(student_classes=3)
+    message = str(error.value)
+    assert "['loss_kd']" in message
+    assert 'teacher has 5 classes and the student 3' in message
+
+
+def cross_model_dccd(**kwargs):
+    """DCCD between a 200-class teacher and a 10-class student, as in the
+    cross-model transfer."""
+    init_default_scope('mmpretrain')
+    return MODELS.build(
+        dict(
+            _scope_='mmrazor',
+            type='DCCD',
+            architecture=classifier(4, num_classes=10),
+            teacher=classifier(8, num_classes=200),
+            student_feat_dim=32,
+            teacher_feat_dim=64,
+            data_preprocessor=dict(
+                type='MultiViewClsDataPreprocessor', num_views=2),
+            **kwargs))
+
+
+def test_feature_only_pair_of_different_classes_is_legal():
+    model = cross_model_dccd(terms=('ccd', ))
+    assert model.teacher.head.num_classes == 200
+    with pytest.raises(ValueError, match="'loss_kd', 'loss_dkd'"):
+        cross_model_dccd()
