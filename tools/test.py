@@ -14,18 +14,14 @@ distillation config evaluates the student; a student extracted with
 mmpretrain config.
 """
 import argparse
-import os
 import os.path as osp
 
 import mmdccd  # noqa: F401  (applies mmdccd.compat, registers parts)
-from mmdccd.utils import setup_cpu_distributed
-from mmdccd.utils.checkpoint import add_allow_pickle_argument
 import mmengine
-import torch
-from mmengine.config import Config, DictAction
 from mmengine.evaluator import DumpResults
-from mmengine.registry import RUNNERS
-from mmengine.runner import Runner
+
+from mmdccd.utils.launch import (add_common_args, build_runner, load_config,
+                                 parse_with_local_rank, run_tool)
 
 PICKLE_SUFFIXES = ('.pkl', '.pickle')
 JSON_SUFFIXES = ('.json', )
@@ -38,31 +34,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('config', help='config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument(
-        '--work-dir',
-        help='where the evaluation log goes; defaults to the config\'s '
-        '`work_dir`, else ./work_dirs/<config name>')
-    parser.add_argument(
         '--out',
         help='dump predictions (.pkl / .pickle, mmengine DumpResults) or the '
         'metrics (.json) to this file')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config items, e.g. test_dataloader.batch_size=64')
-    add_allow_pickle_argument(parser)
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    # torch.distributed.launch passes --local-rank (torch >= 2.0) or
-    # --local_rank (older); accept both.
-    parser.add_argument(
-        '--local_rank', '--local-rank', type=int, default=0, dest='local_rank')
-    args = parser.parse_args(argv)
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    add_common_args(parser, 'where the evaluation log goes',
+                    'test_dataloader.batch_size=64')
+    args = parse_with_local_rank(parser, argv)
     if args.out is not None and not args.out.endswith(PICKLE_SUFFIXES +
                                                       JSON_SUFFIXES):
         parser.error(f'--out expects a file ending in '
@@ -73,24 +50,11 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        name = osp.splitext(osp.basename(args.config))[0]
-        cfg.work_dir = osp.join('./work_dirs', name)
+    cfg = load_config(args)
     # loaded with weights_only=True (mmdccd.compat); --allow-pickle opts out
     cfg.load_from = args.checkpoint
     cfg.resume = False
-    setup_cpu_distributed(cfg, args.launcher)
-
-    if 'runner_type' in cfg:
-        runner = RUNNERS.build(cfg)
-    else:
-        runner = Runner.from_cfg(cfg)
+    runner = build_runner(cfg)
 
     if args.out is not None and args.out.endswith(PICKLE_SUFFIXES):
         runner.test_evaluator.metrics.append(
@@ -113,10 +77,4 @@ def main(argv=None) -> None:
 
 
 if __name__ == '__main__':
-    try:
-        main()
-    finally:
-        # gloo aborts at interpreter exit with a live process group
-        if torch.distributed.is_available() and \
-                torch.distributed.is_initialized():
-            torch.distributed.destroy_process_group()
+    run_tool(main)

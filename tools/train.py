@@ -14,16 +14,14 @@ Distributed: ``tools/dist_train.sh CONFIG GPUS`` (torchrun) or
 on the CPU with the gloo backend.
 """
 import argparse
-import os
 import os.path as osp
 
 import mmdccd  # noqa: F401  (applies mmdccd.compat, registers parts)
-from mmdccd.utils import setup_cpu_distributed
-from mmdccd.utils.checkpoint import add_allow_pickle_argument
 import torch
-from mmengine.config import Config, DictAction
-from mmengine.registry import RUNNERS
-from mmengine.runner import Runner
+from mmengine.config import Config
+
+from mmdccd.utils.launch import (add_common_args, build_runner, load_config,
+                                 parse_with_local_rank, run_tool)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -31,10 +29,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Train a model from an mmengine config (mmdccd).')
     parser.add_argument('config', help='config file path')
-    parser.add_argument(
-        '--work-dir',
-        help='where logs and checkpoints go; defaults to the config\'s '
-        '`work_dir`, else ./work_dirs/<config name>')
     parser.add_argument(
         '--resume',
         nargs='?',
@@ -57,37 +51,14 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--no-validate',
         action='store_true',
         help='do not evaluate during training')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config items, e.g. '
+    add_common_args(
+        parser, 'where logs and checkpoints go',
         'train_dataloader.batch_size=32 model.teacher_ckpt=teacher.pth')
-    add_allow_pickle_argument(parser)
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    # torch.distributed.launch passes --local-rank (torch >= 2.0) or
-    # --local_rank (older); accept both.
-    parser.add_argument(
-        '--local_rank', '--local-rank', type=int, default=0, dest='local_rank')
-    args = parser.parse_args(argv)
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    return parse_with_local_rank(parser, argv)
 
 
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
-    """Apply the command-line options to the config."""
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        name = osp.splitext(osp.basename(args.config))[0]
-        cfg.work_dir = osp.join('./work_dirs', name)
-
+    """Apply the training options to the config."""
     if args.amp:
         wrapper_type = cfg.optim_wrapper.get('type', 'OptimWrapper')
         amp_types = ('AmpOptimWrapper', 'CPUAmpOptimWrapper')
@@ -122,22 +93,12 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume
-
-    setup_cpu_distributed(cfg, args.launcher)
     return cfg
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg = merge_args(cfg, args)
-
-    if 'runner_type' in cfg:
-        runner = RUNNERS.build(cfg)
-    else:
-        runner = Runner.from_cfg(cfg)
+    runner = build_runner(merge_args(load_config(args), args))
     runner.train()
 
     if runner.rank == 0:
@@ -149,10 +110,4 @@ def main(argv=None) -> None:
 
 
 if __name__ == '__main__':
-    try:
-        main()
-    finally:
-        # gloo aborts at interpreter exit with a live process group
-        if torch.distributed.is_available() and \
-                torch.distributed.is_initialized():
-            torch.distributed.destroy_process_group()
+    run_tool(main)

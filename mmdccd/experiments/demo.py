@@ -349,13 +349,18 @@ class Prepared(NamedTuple):
     teacher: Dict
 
 
-def prepare(args: argparse.Namespace, title: str) -> Prepared:
+def prepare(args: argparse.Namespace,
+            title: str,
+            teacher: Optional[Tuple[str, Dict]] = None) -> Prepared:
     """Set the threads, find the data, make the work dir, resolve the
     precision and train (or reuse) the teacher.
 
     Args:
         args (argparse.Namespace): The options of :func:`add_common_args`.
         title (str): Printed first on the line that names the settings.
+        teacher (tuple[str, dict], optional): A teacher checkpoint and its
+            result to use instead of the demo's cached one (the study pins
+            its teacher). Defaults to None.
 
     Returns:
         Prepared: The data root, the absolute work dir, ``'bf16'`` or
@@ -370,8 +375,8 @@ def prepare(args: argparse.Namespace, title: str) -> Prepared:
           f'{precision} training'
           + (' (--quick: tiny smoke run)' if args.quick else ''),
           flush=True)
-    teacher_ckpt, teacher = get_teacher(data_root, work_dir, args.cache_dir,
-                                        args.quick, precision)
+    teacher_ckpt, teacher = teacher or get_teacher(
+        data_root, work_dir, args.cache_dir, args.quick, precision)
     return Prepared(data_root, work_dir, precision, teacher_ckpt, teacher)
 
 

@@ -178,6 +178,36 @@ class StudyProbe(Hook):
             dict(iter=runner.iter, **channel_redundancy(feats)))
 
 
+def pinned_teacher(study_dir: str) -> Optional[Tuple[str, Dict]]:
+    """The study's own teacher (checkpoint, result), once pinned."""
+    ckpt = osp.join(study_dir, 'teacher.pth')
+    info = osp.join(study_dir, 'teacher.json')
+    if not (osp.exists(ckpt) and osp.exists(info)):
+        return None
+    with open(info) as f:
+        return ckpt, json.load(f)
+
+
+def pin_teacher(ckpt: str, info: Dict, study_dir: str) -> Tuple[str, Dict]:
+    """Keep the teacher the study's first run used as the study's own
+    (its weights alone, loadable with ``weights_only=True``), so every
+    later run, in any session, distils from the same teacher even when the
+    demo's teacher cache key changes.
+
+    Returns:
+        tuple[str, dict]: The pinned checkpoint and ``info`` with its source.
+    """
+    from mmdccd.utils.checkpoint import load_checkpoint_file
+    os.makedirs(study_dir, exist_ok=True)
+    state = load_checkpoint_file(ckpt, map_location='cpu')['state_dict']
+    path = osp.join(study_dir, 'teacher.pth')
+    torch.save(dict(state_dict=state, meta=dict(source=ckpt)), path + '.tmp')
+    os.replace(path + '.tmp', path)
+    info = dict(info, source=ckpt)
+    _write_json(osp.join(study_dir, 'teacher.json'), info)
+    return path, info
+
+
 def run_dir(cache_dir: str, setting: str, seed: int) -> str:
     """``<cache_dir>/<setting>/seed<seed>``."""
     return osp.join(cache_dir, setting, f'seed{seed}')
@@ -583,7 +613,12 @@ def run_cli(args) -> Dict:
             print(f'wrote {name}: {path}')
         return paths
     from .demo import prepare
-    prep = prepare(args, 'mmdccd study')
+    pinned = pinned_teacher(args.study_dir)
+    prep = prepare(args, 'mmdccd study', teacher=pinned)
+    if pinned is None:
+        ckpt, info = pin_teacher(prep.teacher_ckpt, prep.teacher,
+                                 args.study_dir)
+        prep = prep._replace(teacher_ckpt=ckpt, teacher=info)
     start = time.time()
     run_study(settings, args.seeds, prep, args.study_dir, args.quick)
     print(f'study: done in {time.time() - start:.0f} s; results in '

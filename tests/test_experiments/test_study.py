@@ -6,6 +6,7 @@ import math
 import os.path as osp
 
 import pytest
+import torch
 
 from mmdccd.experiments import demo, study
 from tests.test_tools.fashion_mnist_files import write_fashion_mnist
@@ -60,7 +61,10 @@ def test_study_runs_caches_and_reports(tmp_path, monkeypatch, capsys):
     # cached: a second run trains only what is missing
     calls.clear()
     tool.main(['run', '--seeds', '0', '1'] + common[:-2] + ['dccd'])
-    assert [c for c in calls if 'seed' in c] == ['dccd seed 1']
+    assert calls == ['dccd seed 1']  # the pinned teacher: no retraining
+    pinned = torch.load(str(tmp_path / 'study' / 'teacher.pth'),
+                        weights_only=True)
+    assert any(k.startswith('backbone.') for k in pinned['state_dict'])
     result = study.load_result(str(tmp_path / 'study'), 'dccd', 1)
     assert result['seed'] == 1 and result['setting'] == 'dccd'
     # quick budget: 4 iterations, validation after 2 and 4

@@ -1,0 +1,93 @@
+"""What ``tools/train.py`` and ``tools/test.py`` share: their common
+options, the config they build from them and the runner, and a clean exit
+under distributed launches."""
+import argparse
+import os
+import os.path as osp
+from typing import Callable, Optional, Sequence
+
+import torch
+from mmengine.config import Config, DictAction
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
+
+from .checkpoint import add_allow_pickle_argument
+from .cpu_distributed import setup_cpu_distributed
+
+
+def add_common_args(parser: argparse.ArgumentParser, work_dir_help: str,
+                    cfg_example: str) -> None:
+    """Add ``--work-dir``, ``--cfg-options``, ``--allow-pickle``,
+    ``--launcher`` and ``--local-rank`` (both spellings:
+    ``torch.distributed.launch`` passes ``--local-rank`` since torch 2.0,
+    ``--local_rank`` before).
+
+    Args:
+        parser (ArgumentParser): The tool's parser.
+        work_dir_help (str): What goes to the work dir.
+        cfg_example (str): An example of ``--cfg-options``.
+    """
+    parser.add_argument(
+        '--work-dir',
+        help=f'{work_dir_help}; defaults to the config\'s `work_dir`, else '
+        './work_dirs/<config name>')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help=f'override config items, e.g. {cfg_example}')
+    add_allow_pickle_argument(parser)
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument(
+        '--local_rank', '--local-rank', type=int, default=0, dest='local_rank')
+
+
+def parse_with_local_rank(parser: argparse.ArgumentParser,
+                          argv: Optional[Sequence[str]] = None
+                          ) -> argparse.Namespace:
+    """Parse ``argv`` and export ``LOCAL_RANK`` (unless the launcher set
+    it), which mmengine reads."""
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    """The config of ``args.config`` with ``--cfg-options`` merged, the
+    launcher and the work dir set."""
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        name = osp.splitext(osp.basename(args.config))[0]
+        cfg.work_dir = osp.join('./work_dirs', name)
+    return cfg
+
+
+def build_runner(cfg: Config) -> Runner:
+    """The config's runner (``runner_type`` or mmengine's ``Runner``), after
+    making a launch without CUDA use gloo
+    (:func:`~mmdccd.utils.setup_cpu_distributed`)."""
+    setup_cpu_distributed(cfg, cfg.launcher)
+    if 'runner_type' in cfg:
+        return RUNNERS.build(cfg)
+    return Runner.from_cfg(cfg)
+
+
+def run_tool(main: Callable[[], None]) -> None:
+    """Run a tool's ``main``, then destroy a live process group: gloo
+    aborts at interpreter exit with one."""
+    try:
+        main()
+    finally:
+        if torch.distributed.is_available() and \
+                torch.distributed.is_initialized():
+            torch.distributed.destroy_process_group()
