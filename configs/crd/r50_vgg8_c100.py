@@ -5,7 +5,7 @@
 _base_ = [
     './_base_/crd_kd_c100.py',
     '../_base_/models/cifar/ResNet50.py',
-    '../_base_/models/cifar/vgg8.py',
+    '../_base_/models/cifar/vgg.py',
 ]
 
 model = dict(

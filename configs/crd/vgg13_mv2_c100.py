@@ -4,7 +4,7 @@
 #   tools/dist_train.sh configs/crd/vgg13_mv2_c100.py 1
 _base_ = [
     './_base_/crd_kd_c100.py',
-    '../_base_/models/cifar/vgg13.py',
+    '../_base_/models/cifar/vgg.py',
     '../_base_/models/cifar/MobileNetV2.py',
 ]
 

@@ -4,17 +4,10 @@
 # the per-sample CPU work of one packed image (docs/benchmarks.md).
 #   tools/dist_train.sh configs/dccd/r32x4_r8x4_c100_batchviews.py 1
 _base_ = [
-    '../_base_/models/dccd.py',
-    '../_base_/models/cifar/resnet32x4.py',
-    '../_base_/models/cifar/resnet8x4.py',
+    './r32x4_r8x4_c100.py',
     '../_base_/datasets/cifar100_bs64_batchviews.py',
-    '../_base_/schedules/cifar100_bs64_240e.py',
 ]
 
-model = dict(
-    architecture={{_base_.resnet8x4}},
-    teacher={{_base_.resnet32x4}},
-    teacher_ckpt='work_dirs/r32x4_c100/epoch_240.pth',
-    student_feat_dim=256,
-    teacher_feat_dim=256)
-val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
+data_preprocessor = {{_base_.batch_views_preprocessor}}
+train_pipeline = {{_base_.batch_views_train_pipeline}}
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

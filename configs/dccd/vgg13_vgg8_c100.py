@@ -3,8 +3,7 @@
 #   tools/dist_train.sh configs/dccd/vgg13_vgg8_c100.py 1
 _base_ = [
     '../_base_/models/dccd.py',
-    '../_base_/models/cifar/vgg13.py',
-    '../_base_/models/cifar/vgg8.py',
+    '../_base_/models/cifar/vgg.py',
     '../_base_/datasets/cifar100_bs64_dualview.py',
     '../_base_/schedules/cifar100_bs64_240e.py',
 ]

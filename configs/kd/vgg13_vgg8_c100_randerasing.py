@@ -3,8 +3,7 @@
 #   tools/dist_train.sh configs/kd/vgg13_vgg8_c100_randerasing.py 1
 _base_ = [
     '../_base_/models/kd.py',
-    '../_base_/models/cifar/vgg13.py',
-    '../_base_/models/cifar/vgg8.py',
+    '../_base_/models/cifar/vgg.py',
     '../_base_/datasets/cifar100_bs64_randerasing.py',
     '../_base_/schedules/cifar100_bs64_240e.py',
 ]

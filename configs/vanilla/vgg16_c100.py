@@ -2,7 +2,7 @@
 # batch 64, SGD, x0.1 at 150/180/210). Teachers of the distillation configs.
 #   tools/dist_train.sh configs/vanilla/vgg16_c100.py 1
 _base_ = [
-    '../_base_/models/cifar/vgg16.py',
+    '../_base_/models/cifar/vgg.py',
     '../_base_/datasets/cifar100_bs64.py',
     '../_base_/schedules/cifar100_bs64_240e.py',
 ]

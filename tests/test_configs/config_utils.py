@@ -69,11 +69,13 @@ def load(path: str) -> Config:
 @functools.lru_cache(maxsize=None)
 def network_cfgs() -> Dict[str, dict]:
     """RepDistiller name -> the classifier dict of
-    ``configs/_base_/models/cifar/<name>.py``."""
+    ``configs/_base_/models/cifar/<name>.py`` (``vgg.py`` for the VGGs, one
+    file for the family)."""
     out = {}
     for name in SHORT_NAMES.values():
+        fname = 'vgg' if name.startswith('vgg') else name
         cfg = Config.fromfile(
-            osp.join(CONFIG_ROOT, '_base_', 'models', 'cifar', f'{name}.py'))
+            osp.join(CONFIG_ROOT, '_base_', 'models', 'cifar', f'{fname}.py'))
         out[name] = cfg[name].to_dict()
     return out
 

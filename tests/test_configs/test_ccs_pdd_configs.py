@@ -98,6 +98,9 @@ def test_config_trains_one_iteration(path, cifar_root, tmp_path):
 def test_ccs_config_choices(path):
     cfg = Config.fromfile(path)
     losses = cfg.model.distiller.distill_losses
+    # DCCD's eq. (14) weights, as every method of its Table I: CE 1 + KD 1
+    # (not the RepDistiller KD recipe's CE 0.1 + KD 0.9)
+    assert cfg.model.architecture.head.loss.loss_weight == 1.0
     assert losses.loss_kd.tau == 4 and losses.loss_kd.loss_weight == 1.0
     assert losses.loss_ccs.type == 'ChannelCorrelationLoss'
     assert (losses.loss_ccs.intra_weight, losses.loss_ccs.inter_weight,

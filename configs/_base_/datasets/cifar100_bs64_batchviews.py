@@ -5,12 +5,13 @@
 # RandomCrop + RandomFlip of cifar100_bs64_dualview.py (docs/benchmarks.md
 # gives the throughput of both). A batch of 64 images is 128 rows.
 # Validation and test stay single-view.
-_base_ = './cifar100_bs64.py'
-
-data_preprocessor = dict(
+# A batch-views config inherits its two-view pair config and this file, and
+# sets (names here differ from the dual-view base's, so both can be bases)
+#   data_preprocessor = {{_base_.batch_views_preprocessor}}
+#   train_pipeline = {{_base_.batch_views_train_pipeline}}
+#   train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+batch_views_preprocessor = dict(
     type='MultiViewClsDataPreprocessor',
     num_views=2,
     batch_views=dict(crop_size=32, padding=4, prob=0.5))
-
-train_pipeline = [dict(type='PackInputs')]
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+batch_views_train_pipeline = [dict(type='PackInputs')]

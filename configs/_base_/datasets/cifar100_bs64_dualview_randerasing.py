@@ -1,18 +1,13 @@
-# Table VI "randerasing" on both views (each view erased independently).
-_base_ = './cifar100_bs64_dualview.py'
+# Table VI "randerasing" (./cifar100_randerasing_transform.py) on both views
+# (each view erased independently).
+_base_ = [
+    './cifar100_bs64_dualview.py', './cifar100_randerasing_transform.py'
+]
 
 view_pipeline = [
     dict(type='RandomCrop', crop_size=32, padding=4),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(
-        type='RandomErasing',
-        erase_prob=0.5,
-        min_area_ratio=0.02,
-        max_area_ratio=0.4,
-        aspect_range=(0.3, 1 / 0.3),
-        mode='rand',
-        fill_color=[129.3105, 124.1085, 112.404],
-        fill_std=[68.2125, 65.4075, 70.4055]),
+    {{_base_.random_erasing}},
 ]
 train_pipeline = [
     dict(type='DualView', transforms=view_pipeline),

@@ -1,19 +1,11 @@
-# Table VI "randaugment" (Cubuk et al.): mmpretrain's RandAugment (two timm
-# policies a image, magnitude 9 of 10, std 0.5) after crop + flip; pad value
-# the dataset mean. Single view.
-_base_ = './cifar100_bs64.py'
+# Table VI "randaugment" (./cifar100_randaugment_transform.py) after
+# crop + flip. Single view.
+_base_ = ['./cifar100_bs64.py', './cifar100_randaugment_transform.py']
 
 train_pipeline = [
     dict(type='RandomCrop', crop_size=32, padding=4),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(
-        type='RandAugment',
-        policies='timm_increasing',
-        num_policies=2,
-        total_level=10,
-        magnitude_level=9,
-        magnitude_std=0.5,
-        hparams=dict(pad_val=[129, 124, 112])),
+    {{_base_.rand_augment}},
     dict(type='PackInputs'),
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

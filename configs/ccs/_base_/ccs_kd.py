@@ -11,6 +11,9 @@
 _base_ = '../../_base_/models/kd.py'
 
 model = dict(
+    # CE 1 (eq. 14), replacing the RepDistiller KD recipe's 0.1 of
+    # ../../_base_/models/kd.py: merged into a pair config's `architecture`.
+    architecture=dict(head=dict(loss=dict(loss_weight=1.0))),
     distiller=dict(
         student_recorders=dict(
             feat=dict(type='ModuleOutputs', source='backbone')),
