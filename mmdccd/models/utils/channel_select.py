@@ -58,6 +58,12 @@ class ChannelSelectBackbone(BaseModule):
         self.backbone = MODELS.build(backbone) if isinstance(
             backbone, dict) else backbone
 
+    @property
+    def min_in_channels(self) -> int:
+        """The fewest input channels this backbone accepts (the Lab image's
+        3 for ``channels=[1, 2]``); read by DCCD's feature-width finder."""
+        return max(self.channels) + 1
+
     def forward(self, x: torch.Tensor) -> Union[tuple, List, torch.Tensor]:
         """Select the channels, then run the backbone.
 

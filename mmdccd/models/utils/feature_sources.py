@@ -110,9 +110,13 @@ def declared_input_size(model: nn.Module) -> Optional[Tuple[int, int]]:
 
 
 def declared_in_channels(model: nn.Module) -> int:
-    """Input channels of a model: those of its first convolution (a
-    Fashion-MNIST network's 1, a ViT's patch embedding's 3), else 3."""
+    """Input channels of a model: what its first module that declares them
+    (``min_in_channels``, e.g. :class:`ChannelSelectBackbone`) needs, else
+    those of its first convolution (a Fashion-MNIST network's 1, a ViT's
+    patch embedding's 3), else 3."""
     for module in model.modules():
+        if isinstance(getattr(module, 'min_in_channels', None), int):
+            return module.min_in_channels
         if isinstance(module, nn.modules.conv._ConvNd):
             return module.in_channels
     return 3

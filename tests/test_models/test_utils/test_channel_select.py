@@ -75,3 +75,13 @@ def test_names_and_errors():
                 type='ChannelSelectBackbone',
                 channels=[],
                 backbone=dict(type='ResNet', depth=18)))
+
+
+def test_feature_finder_feeds_the_channels_the_selection_needs():
+    from mmdccd.models.utils.feature_sources import (declared_in_channels,
+                                                     find_feature_sources)
+    ab_net = _classifier([1, 2], in_channels=2)
+    # the first convolution takes 2 channels, but the input must have 3
+    assert declared_in_channels(ab_net) == 3
+    found = find_feature_sources(ab_net, side='student')
+    assert (found.feat_source, found.feat_dim) == ('head.fc', 512)
