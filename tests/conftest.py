@@ -6,7 +6,24 @@ import pytest
 # test folder is a package (has an ``__init__.py``), so pytest puts the
 # repository root on sys.path and ``tests.utils`` imports.
 import mmdccd  # noqa: F401
+from mmengine.registry import DefaultScope
+
 from tests.utils import make_image_folder
+
+#: The default scopes that exist when the session starts (see below).
+_SESSION_SCOPES = DefaultScope._instance_dict.copy()
+
+
+@pytest.fixture(autouse=True)
+def _keep_default_scope():
+    """After every test the default scope is as it was when the session
+    started: a Runner built by one test or fixture (a toy runner with
+    ``default_scope='mmengine'``, say) would otherwise stay the current
+    scope, and later tests would look up mmpretrain's types in mmengine's
+    registries."""
+    yield
+    DefaultScope._instance_dict.clear()
+    DefaultScope._instance_dict.update(_SESSION_SCOPES)
 
 
 def pytest_collection_modifyitems(config, items):

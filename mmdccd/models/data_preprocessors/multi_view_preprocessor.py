@@ -172,11 +172,19 @@ class MultiViewClsDataPreprocessor(ClsDataPreprocessor):
                          num_views: int) -> List[DataSample]:
         """The ``b`` samples repeated view-major to ``V * b``, each of
         ``view_keys`` holding its own view's value."""
-        rows = data_samples + [
+        per_view = [
+            key for key in self.view_keys
+            if any(key in sample for sample in data_samples)
+        ]
+        # the caller's samples keep their per-view lists: with per-view
+        # fields every row is a copy
+        first = [s.clone() for s in data_samples] if per_view else \
+            data_samples
+        rows = first + [
             sample.clone() for _ in range(num_views - 1)
             for sample in data_samples
         ]
-        for key in self.view_keys:
+        for key in per_view:
             for row, sample in enumerate(rows):
                 if key not in sample:
                     continue

@@ -112,8 +112,12 @@ def test_view_keys_are_split_per_row():
     samples = packed_samples(3)
     for i, sample in enumerate(samples):  # (view 1, view 2) quarter turns
         sample['data_samples'].set_field([i, 3 - i], 'rotate90_k')
-    out = MultiViewClsDataPreprocessor()(pseudo_collate(samples), True)
+    batch = pseudo_collate(samples)
+    out = MultiViewClsDataPreprocessor()(batch, True)
     assert [s.rotate90_k for s in out['data_samples']] == [0, 1, 2, 3, 2, 1]
+    # the batch keeps its per-view values: preprocessing it again is the same
+    again = MultiViewClsDataPreprocessor()(batch, True)
+    assert [s.rotate90_k for s in again['data_samples']] == [0, 1, 2, 3, 2, 1]
     samples[0]['data_samples'].set_field([1], 'rotate90_k')
     with pytest.raises(ValueError, match='one value for each of the 2 views'):
         MultiViewClsDataPreprocessor()(pseudo_collate(samples), True)
