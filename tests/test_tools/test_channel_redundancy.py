@@ -9,7 +9,7 @@ import torch
 
 from mmdccd.experiments import demo
 from tests.test_tools.fashion_mnist_files import write_fashion_mnist
-from tests.utils import load_tool
+from tests.utils import REPO_ROOT, load_tool
 
 channel_redundancy = load_tool('analysis_tools/channel_redundancy.py')
 

@@ -1,22 +1,20 @@
 """tools/run_seeds.py and tools/analysis_tools/summarize_seeds.py on a tiny
 classifier: two seeds of two iterations each side by side, a seed that
-crashes (its resume checkpoint is gone) and one never run; the summary's
+crashes (its resume checkpoint is no training checkpoint) and one never run; the summary's
 numbers are checked against mmengine's text logs."""
 import glob
 import os
 import os.path as osp
 import re
-import sys
 
 import pytest
+import torch
 
-from tests.utils import (REPO_ROOT, config_path, data_root_options,
+from tests.utils import (config_path, data_root_options, load_tool,
                          make_image_folder)
 
-sys.path.insert(0, osp.join(REPO_ROOT, 'tools'))
-sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'analysis_tools'))
-import run_seeds  # noqa: E402
-import summarize_seeds  # noqa: E402
+run_seeds = load_tool('run_seeds.py')
+summarize_seeds = load_tool('analysis_tools/summarize_seeds.py')
 
 CONFIG = config_path('tiny_student_cls.py')
 
@@ -35,9 +33,10 @@ def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp('seeds')
     data_root = make_image_folder(str(tmp / 'data'))
     root = str(tmp / 'runs')
-    # seed 2 was interrupted and its checkpoint has since been deleted:
-    # --resume fails on it
+    # seed 2's work dir holds a checkpoint that is no training checkpoint
+    # (weights alone, no meta): --resume fails on it
     os.makedirs(osp.join(root, 'seed_2'))
+    torch.save(dict(state_dict={}), osp.join(root, 'seed_2', 'iter_1.pth'))
     with open(osp.join(root, 'seed_2', 'last_checkpoint'), 'w') as f:
         f.write(osp.join(root, 'seed_2', 'iter_1.pth'))
     statuses = run_seeds.main([

@@ -12,11 +12,12 @@ from mmrazor.registry import MODELS
 from torch import nn
 
 from ..losses.difference_kd_loss import DifferenceKDLoss
+from ..losses.kd_loss import HintonKDLoss
 from ..utils.teacher_checkpoint import load_teacher_checkpoint
 
 #: Losses that compare class distributions: teacher and student need the
 #: same classes.
-LOGIT_LOSSES = (KLDivergence, DKDLoss, DifferenceKDLoss)
+LOGIT_LOSSES = (KLDivergence, HintonKDLoss, DKDLoss, DifferenceKDLoss)
 
 
 def num_classes(model: nn.Module) -> Optional[int]:
