@@ -305,6 +305,14 @@ def format_table(rows: List[Tuple[str, Dict]], teacher: Dict) -> str:
     return '\n'.join(lines)
 
 
+def default_cache_dir(name: str) -> str:
+    """``$XDG_CACHE_HOME/mmdccd/<name>`` (``~/.cache`` without it): where
+    the demo's teacher and the study's runs are kept between sessions."""
+    return osp.join(
+        os.environ.get('XDG_CACHE_HOME', osp.expanduser('~/.cache')),
+        'mmdccd', name)
+
+
 def add_common_args(parser: argparse.ArgumentParser,
                     work_dir: str) -> None:
     """Add the options of the demo and of its sweep (``tools/demo.py``,
@@ -320,9 +328,7 @@ def add_common_args(parser: argparse.ArgumentParser,
         help='logs, checkpoints, results and plots')
     parser.add_argument(
         '--cache-dir',
-        default=osp.join(
-            os.environ.get('XDG_CACHE_HOME', osp.expanduser('~/.cache')),
-            'mmdccd', 'demo'),
+        default=default_cache_dir('demo'),
         help='where the trained teacher is cached')
     parser.add_argument(
         '--quick',

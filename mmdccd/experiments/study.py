@@ -586,11 +586,10 @@ def add_study_args(parser) -> None:
         '--settings', nargs='+', help='only these settings (names)')
     parser.add_argument(
         '--seeds', nargs='+', type=int, default=[0, 1, 2, 3, 4])
+    from .demo import default_cache_dir
     parser.add_argument(
         '--study-dir',
-        default=osp.join(
-            os.environ.get('XDG_CACHE_HOME', osp.expanduser('~/.cache')),
-            'mmdccd', 'study'),
+        default=default_cache_dir('study'),
         help='per-run cache (result.json a run); a study resumes from it')
     parser.add_argument(
         '--out-dir', default='work_dirs/study',
