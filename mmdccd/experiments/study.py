@@ -317,7 +317,7 @@ CLAIMS = (
     ('DCCD against KD (headline)', 'dccd', 'kd'),
 )
 METRICS = (('val_top1', 'val top-1 (%)'), ('test_top1', 'test top-1 (%)'),
-           ('mean_abs_channel_corr', 'mean |rho| (ours)'),
+           ('mean_abs_channel_corr', 'mean abs rho (ours)'),
            ('mean_dist_to_gm', 'dist. to GM (fig. 8b)'),
            ('mean_instance_cosine', 'instance cos (fig. 1)'))
 
@@ -388,7 +388,7 @@ def format_claims(table: Dict[str, Dict]) -> str:
     error and whether it is beyond the noise (|diff| > 2 SE)."""
     lines = [
         '| claim | compared | val diff (SE) | test diff (SE) | '
-        'mean |rho| diff (SE) | beyond noise (val / test) |',
+        'mean abs rho diff (SE) | beyond noise (val / test) |',
         '| --- | --- | ---: | ---: | ---: | :---: |'
     ]
     for claim, a, b in CLAIMS:
@@ -543,7 +543,7 @@ def format_loss_scale(table: Dict[str, Dict]) -> str:
             keys = scales[0][part]
             cells = ', '.join(
                 f'{k} {sum(s[part][k] for s in scales) / len(scales):.3f}'
-                for k in keys if k != 'loss')
+                for k in keys if k != 'loss' or len(keys) == 1)
             lines.append(f'| {row["setting"].label} | {part} | {cells} |')
     return '\n'.join(lines)
 
