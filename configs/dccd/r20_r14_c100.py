@@ -6,7 +6,7 @@ _base_ = [
     '../_base_/models/dccd.py',
     '../_base_/models/cifar/resnet20.py',
     '../_base_/models/cifar/resnet14.py',
-    '../_base_/datasets/cifar100_bs64_dualview.py',
+    '../_base_/datasets/cifar100_bs64_batchviews.py',
     '../_base_/schedules/cifar100_bs64_240e.py',
 ]
 

@@ -7,5 +7,7 @@ _base_ = [
     '../_base_/datasets/cifar100_bs64_dualview_rot.py',
 ]
 
+# rotation is per sample: both views are made in the pipeline
+data_preprocessor = dict(batch_views=None)
 train_dataloader = dict(dataset=dict(pipeline={{_base_.rot_train_pipeline}}))
 model = dict(architecture=dict(head=dict(type='UprightLinearClsHead')))

@@ -5,7 +5,7 @@ _base_ = [
     '../_base_/models/dccd.py',
     '../_base_/models/cifar/wrn_40_2.py',
     '../_base_/models/cifar/wrn_16_2.py',
-    '../_base_/datasets/cifar100_bs64_dualview.py',
+    '../_base_/datasets/cifar100_bs64_batchviews.py',
     '../_base_/schedules/cifar100_bs64_240e.py',
 ]
 

@@ -13,9 +13,10 @@ loading transforms):
 - ``student``: the student alone (``configs/vanilla``) on ``b`` images;
 - ``kd`` and ``crd`` (``configs/kd``, ``configs/crd``) on ``2b`` single-view
   images: as many network rows as DCCD;
-- ``dccd`` (``configs/dccd``) on ``b`` images x 2 views (``DualView``);
-- ``dccd-batchviews``: the same with both views drawn in the data
-  preprocessor (``*_batchviews.py``, :class:`BatchRandomCropFlip`);
+- ``dccd`` (``configs/dccd``) on ``b`` images x 2 views, both drawn in the
+  data preprocessor (:class:`BatchRandomCropFlip`);
+- ``dccd-dualview``: the same with both views made per sample in the
+  pipeline (``*_dualview.py``, ``DualView``);
 - ``floor``: the network work DCCD cannot avoid, in plain PyTorch: the
   same student and teacher modules (copies of those of the DCCD model), the
   teacher's forward on the ``2b`` rows under ``torch.no_grad()``, the
@@ -23,8 +24,10 @@ loading transforms):
   with the config's hyper-parameters; no distiller, no data preprocessor
   (its input is DCCD's preprocessed batch, made once).
 
-Each round times every method back to back in a new random order
-(``warmup`` untimed, then ``iters`` timed iterations, their median); a
+After ``warmup`` untimed passes, each round is ``iters`` passes, a pass one
+iteration of every method back to back in a new random order (so the
+methods of a round share the machine's speed at the scale of one
+iteration), and a method's round is the median of its ``iters`` times; a
 method's figure is the median over the rounds of its per-round ratio to the
 floor, with the interquartile range of those ratios, so a drift of the
 machine's speed divides out within a round.
@@ -62,14 +65,14 @@ PAIRS: Dict[str, Dict] = {
         kd='configs/kd/r56_r20_c100.py',
         crd='configs/crd/r56_r20_c100.py',
         dccd='configs/dccd/r56_r20_c100.py',
-        dccd_batchviews='configs/dccd/r56_r20_c100_batchviews.py'),
+        dccd_dualview='configs/dccd/r56_r20_c100_dualview.py'),
     'resnet32x4-resnet8x4': dict(
         image_size=32,
         student='configs/vanilla/r8x4_c100.py',
         kd='configs/kd/r32x4_r8x4_c100.py',
         crd='configs/crd/r32x4_r8x4_c100.py',
         dccd='configs/dccd/r32x4_r8x4_c100.py',
-        dccd_batchviews='configs/dccd/r32x4_r8x4_c100_batchviews.py'),
+        dccd_dualview='configs/dccd/r32x4_r8x4_c100_dualview.py'),
     'resnet110-resnet32': dict(
         image_size=32,
         student='configs/vanilla/r32_c100.py',
@@ -81,7 +84,7 @@ PAIRS: Dict[str, Dict] = {
         kd='configs/kd/r34_r18_in1k.py',
         dccd='configs/dccd/r34_r18_in1k.py'),
 }
-METHODS = ('floor', 'student', 'kd', 'crd', 'dccd', 'dccd-batchviews')
+METHODS = ('floor', 'student', 'kd', 'crd', 'dccd', 'dccd-dualview')
 #: Methods that see ``2b`` images (one view each); the others ``b`` images.
 DOUBLE_IMAGES = ('kd', 'crd')
 #: Pipeline steps that read files; the benchmark feeds arrays instead.
@@ -311,14 +314,16 @@ def run_rounds(steps: Dict[str, Callable[[], None]],
                seed: int = 0,
                progress: Optional[Callable[[str], None]] = None
                ) -> Dict[str, List[float]]:
-    """Per-round median seconds an iteration of every method, the methods
-    of a round in a new random order.
+    """Per-round median seconds an iteration of every method, interleaved:
+    a round is ``iters`` passes, each pass one iteration of every method in
+    a new random order, so the methods of a round share the machine's speed
+    at the scale of one iteration, not of a block of them.
 
     Args:
         steps (dict): Method name -> one training iteration.
         rounds (int): Rounds.
-        iters (int): Timed iterations a method and round.
-        warmup (int): Untimed iterations before them.
+        iters (int): Timed iterations a method and round (passes).
+        warmup (int): Untimed passes before the first round.
         device (str): ``'cpu'`` or a CUDA device (synchronised around each
             iteration).
         seed (int): Seed of the orders. Defaults to 0.
@@ -329,15 +334,20 @@ def run_rounds(steps: Dict[str, Callable[[], None]],
     """
     order = list(steps)
     rng = random.Random(seed)
+    for _ in range(warmup):
+        for method in order:
+            steps[method]()
     medians: Dict[str, List[float]] = {m: [] for m in steps}
     for r in range(rounds):
-        rng.shuffle(order)
-        for method in order:
-            medians[method].append(
-                statistics.median(
-                    time_steps(steps[method], iters, warmup, device)))
+        times: Dict[str, List[float]] = {m: [] for m in steps}
+        for _ in range(iters):
+            rng.shuffle(order)
+            for method in order:
+                times[method] += time_steps(steps[method], 1, 0, device)
+        for method in steps:
+            medians[method].append(statistics.median(times[method]))
         if progress is not None:
-            progress(f'round {r + 1}/{rounds} ({", ".join(order)}): ' +
+            progress(f'round {r + 1}/{rounds}: ' +
                      ', '.join(f'{m} {medians[m][-1]:.3f} s'
                                for m in steps))
     return medians

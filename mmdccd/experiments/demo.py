@@ -17,7 +17,7 @@ budgeted for about 10 minutes on an idle 2-core CPU, teacher included:
 3. Under one fixed budget (the same 800 iterations, seed, student resnet8
    and 128 images an iteration) :func:`run` trains the student alone (CE),
    with Hinton KD (mmrazor ``SingleTeacherDistill`` + ``HintonKDLoss``) and
-   with DCCD (the 128 images x 2 ``DualView`` views).
+   with DCCD (the 128 images x 2 views, drawn in the data preprocessor).
 4. Validates every ``val_interval`` iterations on 5,000 training images held
    out from training (the ``'val'`` subset), evaluates the 10k test set ONCE
    at the end of each run, prints a table and writes ``results.json``,

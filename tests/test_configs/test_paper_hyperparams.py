@@ -231,10 +231,18 @@ def test_star_is_its_pair_plus_rotation(path):
     assert star.model == pair.model
     dual, pack = star.train_dataloader.dataset.pipeline
     assert dual.get('view_keys', ('rotate90_k', )) == ('rotate90_k', )
-    assert dual.transforms[:-1] == \
-        pair.train_dataloader.dataset.pipeline[0].transforms
+    # the pair draws its crop + flip views in the preprocessor; the star
+    # makes the same ones per sample, then rotates each
+    views = pair.data_preprocessor.batch_views
+    assert dual.transforms[:-1] == [
+        dict(type='RandomCrop', crop_size=views.crop_size,
+             padding=views.padding),
+        dict(type='RandomFlip', prob=views.prob, direction='horizontal')
+    ]
     assert dual.transforms[-1] == dict(type='RandomRotate90', prob=0.75)
     assert pack == dict(type='PackInputs', algorithm_keys=['rotate90_k'])
+    assert star.data_preprocessor.batch_views is None
+    star.data_preprocessor.batch_views = views
     for key in ('optim_wrapper', 'param_scheduler', 'train_cfg', 'val_cfg',
                 'val_dataloader', 'data_preprocessor'):
         assert star[key] == pair[key]

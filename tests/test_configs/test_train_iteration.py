@@ -17,7 +17,7 @@ from tests.test_configs.config_utils import (build_model, cifar_configs,
 #: suffixes (terms, theta, distance, transforms) only change loss arguments
 #: already exercised by the DCCD unit tests and by test_config_files.py.
 DATA_VARIANTS = ('star', 'mixup', 'randaugment', 'randerasing',
-                 'batchviews')
+                 'dualview')
 METHOD_FOLDERS = ('configs/vanilla', 'configs/kd', 'configs/crd',
                   'configs/dccd', 'configs/dccd/ablations')
 

@@ -29,7 +29,7 @@ def tiny_cifar_options(root: str, batch_size: int = 8):
 
 @pytest.mark.cuda
 @pytest.mark.parametrize('config', [
-    'configs/dccd/r56_r20_c100.py', 'configs/dccd/r56_r20_c100_batchviews.py'
+    'configs/dccd/r56_r20_c100.py', 'configs/dccd/r56_r20_c100_dualview.py'
 ])
 def test_fp16_amp_iterations(config, tmp_path):
     root = write_tiny_cifar100(str(tmp_path / 'cifar100'), num_train=32,
