@@ -24,11 +24,12 @@ loading transforms):
   with the config's hyper-parameters; no distiller, no data preprocessor
   (its input is DCCD's preprocessed batch, made once).
 
-After ``warmup`` untimed passes, each round is ``iters`` passes, a pass one
-iteration of every method back to back in a new random order (so the
-methods of a round share the machine's speed at the scale of one
-iteration), and a method's round is the median of its ``iters`` times; a
-method's figure is the median over the rounds of its per-round ratio to the
+Each round is ``iters`` passes; a pass runs every method back to back in a
+new random order, each ``warmup`` untimed iterations (the switch from
+another method's memory and caches, which a training run never pays) and
+one timed, so the methods of a round share the machine's speed at the scale
+of a few iterations. A method's round is the median of its ``iters`` timed
+iterations, and its figure is the median over the rounds of its per-round ratio to the
 floor, with the interquartile range of those ratios, so a drift of the
 machine's speed divides out within a round.
 
@@ -315,15 +316,17 @@ def run_rounds(steps: Dict[str, Callable[[], None]],
                progress: Optional[Callable[[str], None]] = None
                ) -> Dict[str, List[float]]:
     """Per-round median seconds an iteration of every method, interleaved:
-    a round is ``iters`` passes, each pass one iteration of every method in
-    a new random order, so the methods of a round share the machine's speed
-    at the scale of one iteration, not of a block of them.
+    a round is ``iters`` passes, and a pass runs every method in a new
+    random order, each ``warmup`` untimed iterations (which take the cost
+    of switching from another method's memory and caches, as a training run
+    never does) and then one timed. So the methods of a round share the
+    machine's speed at the scale of a few iterations.
 
     Args:
         steps (dict): Method name -> one training iteration.
         rounds (int): Rounds.
         iters (int): Timed iterations a method and round (passes).
-        warmup (int): Untimed passes before the first round.
+        warmup (int): Untimed iterations before each timed one.
         device (str): ``'cpu'`` or a CUDA device (synchronised around each
             iteration).
         seed (int): Seed of the orders. Defaults to 0.
@@ -334,16 +337,13 @@ def run_rounds(steps: Dict[str, Callable[[], None]],
     """
     order = list(steps)
     rng = random.Random(seed)
-    for _ in range(warmup):
-        for method in order:
-            steps[method]()
     medians: Dict[str, List[float]] = {m: [] for m in steps}
     for r in range(rounds):
         times: Dict[str, List[float]] = {m: [] for m in steps}
         for _ in range(iters):
             rng.shuffle(order)
             for method in order:
-                times[method] += time_steps(steps[method], 1, 0, device)
+                times[method] += time_steps(steps[method], 1, warmup, device)
         for method in steps:
             medians[method].append(statistics.median(times[method]))
         if progress is not None:

@@ -13,6 +13,7 @@ from mmengine.runner import Runner
 
 from .checkpoint import add_allow_pickle_argument
 from .cpu_distributed import setup_cpu_distributed
+from .host_memory import retain_freed_memory
 
 
 def add_common_args(parser: argparse.ArgumentParser, work_dir_help: str,
@@ -75,8 +76,11 @@ def load_config(args: argparse.Namespace) -> Config:
 def build_runner(cfg: Config) -> Runner:
     """The config's runner (``runner_type`` or mmengine's ``Runner``), after
     making a launch without CUDA use gloo
-    (:func:`~mmdccd.utils.setup_cpu_distributed`)."""
+    (:func:`~mmdccd.utils.setup_cpu_distributed`) and keep freed host memory
+    for the next iteration (:func:`~mmdccd.utils.retain_freed_memory`)."""
     setup_cpu_distributed(cfg, cfg.launcher)
+    if not torch.cuda.is_available():
+        retain_freed_memory()
     if 'runner_type' in cfg:
         return RUNNERS.build(cfg)
     return Runner.from_cfg(cfg)

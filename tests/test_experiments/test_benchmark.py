@@ -42,11 +42,13 @@ def test_rounds_interleave_every_method_in_shuffled_orders():
                                    device='cpu', seed=0)
     assert {m: len(v) for m, v in medians.items()} == dict(a=6, b=6, c=6,
                                                            d=6)
-    assert calls[:4] == list('abcd')  # the warm-up pass, once
-    passes = [calls[i:i + 4] for i in range(4, len(calls), 4)]
-    assert len(passes) == 6 * 2  # rounds x iters passes, nothing else
-    assert all(sorted(p) == list('abcd') for p in passes)
-    assert len(set(map(tuple, passes))) > 1  # a new order each pass
+    # a pass: every method once, each its warm-up iteration then its timed
+    # one back to back; rounds x iters passes, nothing else
+    passes = [calls[i:i + 8] for i in range(0, len(calls), 8)]
+    assert len(calls) == 6 * 2 * 8
+    assert all(p[0::2] == p[1::2] for p in passes)
+    assert all(sorted(p[0::2]) == list('abcd') for p in passes)
+    assert len(set(tuple(p[0::2]) for p in passes)) > 1  # a new order each
 
 
 def test_config_paths_and_unknown_names():

@@ -18,6 +18,7 @@ import torch
 
 import mmdccd  # noqa: F401
 from mmdccd.experiments import benchmark
+from mmdccd.utils import retain_freed_memory
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -32,12 +33,14 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='b: images of DCCD (x 2 views) and of the '
                         'student alone; KD and CRD get 2b')
     parser.add_argument('--rounds', type=int, default=11,
-                        help='rounds; each times every method in a new '
-                        'random order')
+                        help='rounds; a method\'s figure is the median of '
+                        'its per-round ratios to the floor')
     parser.add_argument('--iters', type=int, default=5,
-                        help='timed iterations a method and round')
+                        help='passes a round; a pass runs every method in a '
+                        'new random order, one timed iteration each')
     parser.add_argument('--warmup', type=int, default=2,
-                        help='untimed iterations before them')
+                        help='untimed iterations of a method before each of '
+                        'its timed ones')
     parser.add_argument('--profile', type=int, default=0,
                         help='profiled DCCD and floor iterations for the '
                         'breakdown and the operator counts (0: none)')
@@ -48,6 +51,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--threads', type=int, default=None,
                         help='torch CPU threads, pinned to as many cores '
                         '(default: every core this process may use)')
+    parser.add_argument(
+        '--glibc-malloc',
+        action='store_true',
+        help='on the CPU, keep glibc\'s malloc defaults (freed activations '
+        'go back to the kernel and fault in again every iteration) instead '
+        'of retaining freed memory as tools/train.py does')
     parser.add_argument('--out', default=None, help='markdown report file')
     return parser.parse_args(argv)
 
@@ -55,6 +64,10 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> dict:
     args = parse_args(argv)
     threads = benchmark.pin_threads(args.threads)
+    if args.device == 'cpu':
+        retained = not args.glibc_malloc and retain_freed_memory()
+        threads += (', freed host memory retained' if retained else
+                    ', glibc malloc defaults')
     start = time.perf_counter()
     reports, out = [], {}
     for pair in args.pairs:
@@ -72,8 +85,9 @@ def main(argv=None) -> dict:
     device = (f'CPU, {threads}' if args.device == 'cpu' else
               torch.cuda.get_device_name(args.device))
     header = (f'{device}; b = {args.batch_size}; {args.rounds} rounds of '
-              f'{args.iters} timed iterations a method (after {args.warmup} '
-              'warm-up), methods in a random order each round; time / floor '
+              f'{args.iters} passes, a pass every method in a new random '
+              f'order, {args.warmup} untimed and 1 timed iteration each; '
+              'time / floor '
               'is the median of the per-round ratios (interquartile range); '
               f'torch {torch.__version__}; '
               f'{time.perf_counter() - start:.0f} s')
