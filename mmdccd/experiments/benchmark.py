@@ -569,16 +569,18 @@ def extra_operators(counts: Dict[str, float],
 
 
 def format_table(results: List[Dict], device: str) -> str:
-    """The markdown table: one row a (pair, method)."""
-    mem = ('peak step memory (MiB)' if device.startswith('cuda') else None)
+    """The markdown table: one row a (pair, method); the last column is the
+    peak step memory on a GPU, the page faults an iteration on the CPU."""
+    mem, key = (('peak step memory (MiB)', 'peak_mem_mib')
+                if device.startswith('cuda') else
+                ('page faults / iter', 'page_faults'))
     head = ('| pair | method | images x views (rows) | s / iter | rows / s '
-            '| time / floor (IQR) |' + (f' {mem} |' if mem else ''))
-    lines = [head, '| --- | --- | --- | ---: | ---: | ---: |' +
-             (' ---: |' if mem else '')]
+            f'| time / floor (IQR) | {mem} |')
+    lines = [head, '| --- | --- | --- | ---: | ---: | ---: | ---: |']
     for r in results:
         if 'error' in r:
             lines.append(f'| {r["pair"]} | {r["method"]} | | n/a | n/a | '
-                         f'n/a ({r["error"]}) |' + (' |' if mem else ''))
+                         f'n/a ({r["error"]}) | |')
             continue
         ratio = (f'{r["ratio"]:.3f} ({r["q1"]:.3f}-{r["q3"]:.3f})'
                  if 'ratio' in r else 'n/a')
@@ -587,8 +589,7 @@ def format_table(results: List[Dict], device: str) -> str:
         line = (f'| {r["pair"]} | {r["method"]} | {images} x {views} '
                 f'({r["rows"]}) | {r["sec"]:.4f} | {r["rows"] / r["sec"]:.1f}'
                 f' | {ratio} |')
-        if mem:
-            line += f' {r.get("peak_mem_mib", float("nan")):.0f} |'
+        line += f' {r.get(key, float("nan")):.0f} |'
         lines.append(line)
     return '\n'.join(lines)
 
@@ -631,6 +632,17 @@ def peak_step_memory(step: Callable[[], None], device: str) -> float:
     return (torch.cuda.max_memory_allocated(device) - before) / 2**20
 
 
+def step_page_faults(step: Callable[[], None]) -> int:
+    """Minor page faults of this process during one iteration: the kernel
+    mapping in fresh pages for memory the allocator had given back
+    (:func:`~mmdccd.utils.retain_freed_memory`). Taken after the timed
+    rounds, when the allocator's heap has settled."""
+    import resource
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    step()
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
 def benchmark_pair(pair: str,
                    methods: Sequence[str],
                    batch_size: int,
@@ -658,7 +670,9 @@ def benchmark_pair(pair: str,
         log (callable): Progress lines. Defaults to ``print``.
 
     Returns:
-        dict: ``results`` (rows of :func:`format_table`), and with
+        dict: ``results`` (rows of :func:`format_table`: on the GPU with
+        the peak step memory, on the CPU with :func:`step_page_faults`), and
+        with
         ``profile`` the ``breakdown`` (ms a part), the floor's profiled ms
         and the ``extra_operators``.
     """
@@ -679,11 +693,13 @@ def benchmark_pair(pair: str,
     medians = run_rounds(steps, rounds, iters, warmup, device, seed,
                          lambda line: log(f'{pair} {line}'))
     summary = summarise(medians)
-    for method in steps:
+    for method, step in steps.items():
         row = dict(pair=pair, method=method,
                    rows=rows_of(method, batch_size), **summary[method])
         if method in memory:
             row['peak_mem_mib'] = memory[method]
+        else:
+            row['page_faults'] = step_page_faults(step)
         results.append(row)
     results.sort(key=lambda r: METHODS.index(r['method']))
     out = dict(results=results)

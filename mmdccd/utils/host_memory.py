@@ -7,15 +7,15 @@ a fresh ``mmap`` and returns it to the kernel when it is freed, and gives the
 top of its heaps back once more than the trim threshold is free. A training
 iteration frees its activations and gradients and allocates them again in
 the next one, so each iteration pays one page fault (and the zeroing of a
-page) per 4 KiB of them: measured here with ``getrusage``, about 9,000 faults
-an iteration for the bare network work of resnet56 -> resnet20 at 128 rows,
-about 25,000 for DCCD and KD (their distillers keep more tensors alive at
-once, so more of them miss the blocks still held) and about 300,000 for
-resnet32x4 -> resnet8x4, where they cost a quarter of the step
-(``docs/benchmarks.md``). Turning ``mmap`` off for ``malloc`` and never
-trimming keeps the freed blocks in the process for the next iteration: no
-faults after the first, the same numbers (only the addresses change), and a
-resident size that stays at the peak of one iteration. jemalloc or tcmalloc
+page) per 4 KiB of them. Measured on a 2-core CPU at b = 64: about 15,000
+faults an iteration for the bare network work of resnet56 -> resnet20,
+19,000-27,000 for KD and DCCD (their distillers keep more tensors alive at
+once) and about 660,000 for resnet32x4 -> resnet8x4, whose iterations they
+made 1.6x slower (``docs/benchmarks.md``). Turning ``mmap`` off for
+``malloc`` and never trimming keeps the freed blocks in the process for the
+next iteration: no faults once the heap has settled (a few iterations), the
+same numbers (only the addresses change), and a resident size that stays at
+the peak of one iteration. jemalloc or tcmalloc
 preloaded (``LD_PRELOAD``) have the same effect; this needs nothing
 installed. GPU training keeps its tensors in CUDA's caching allocator and
 does not need it.

@@ -168,8 +168,10 @@ def test_pair_tiny_rounds_and_profile(restore_threads):
     assert min(parts.values()) >= 0
     assert ops['recorders'] == 0
     assert all(n > floor for _, n, floor in out['extra_operators'])
+    assert all(r['page_faults'] >= 0 for r in rows.values())
     table = benchmark.format_table(out['results'], 'cpu')
     assert '| resnet56-resnet20 | dccd | 2 x 2 (4) |' in table
+    assert '| page faults / iter |' in table
     text = benchmark.format_breakdown(PAIR, parts, ops, out['floor_ms'])
     assert '| recorders |' in text and 'floor (profiled)' in text
 
