@@ -19,15 +19,16 @@ def test_command_line_writes_the_report(tmp_path):
         results = benchmark_distill.main([
             '--pairs', 'resnet56-resnet20', '--methods', 'floor', 'student',
             '--batch-size', '2', '--rounds', '2', '--iters', '1',
-            '--warmup', '0', '--threads', '1', '--device', 'cpu', '--out',
-            out
-        ])
+            '--warmup', '0', '--threads', '1', '--device', 'cpu',
+            '--glibc-malloc', '--out', out
+        ])  # --glibc-malloc: leave this test process's malloc as it is
     finally:
         os.sched_setaffinity(0, cores)
         torch.set_num_threads(threads)
     text = open(out).read()
     assert text.startswith('CPU, 1 threads pinned to cores [')
-    assert '2 rounds of 1 timed iterations' in text
+    assert 'glibc malloc defaults; b = 2; 2 rounds of 1 passes' in text
+    assert '| page faults / iter |' in text
     student = next(r for r in results['resnet56-resnet20']['results']
                    if r['method'] == 'student')
     assert student['rows'] == 2
