@@ -64,7 +64,7 @@ run cpu_tests "$PY" -m pytest tests/test_compat.py tests/test_models -q \
 run cuda_tests "$PY" -m pytest tests -q -p no:cacheprovider -m cuda -rs
 run benchmark "$PY" tools/analysis_tools/benchmark_distill.py --device cuda \
     --pairs resnet56-resnet20 resnet32x4-resnet8x4 --batch-size 64 \
-    --rounds 5 --iters 10 --warmup 3 --profile 3 --out "$OUT/benchmark.md"
+    --rounds 5 --iters 10 --warmup 1 --profile 3 --out "$OUT/benchmark.md"
 
 summary="gpu_check: ${status[*]}; $((SECONDS - start)) s; $(head -n 1 \
     "$OUT/versions.txt")"

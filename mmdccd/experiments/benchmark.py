@@ -29,9 +29,9 @@ new random order, each ``warmup`` untimed iterations (the switch from
 another method's memory and caches, which a training run never pays) and
 one timed, so the methods of a round share the machine's speed at the scale
 of a few iterations. A method's round is the median of its ``iters`` timed
-iterations, and its figure is the median over the rounds of its per-round ratio to the
-floor, with the interquartile range of those ratios, so a drift of the
-machine's speed divides out within a round.
+iterations, and its figure is the median over the rounds of its per-round
+ratio to the floor, with the interquartile range of those ratios, so a drift
+of the machine's speed divides out within a round.
 
 :func:`profile_breakdown` splits a DCCD ``train_step`` into its parts with
 ``torch.profiler`` (exclusive times of labelled ranges) and

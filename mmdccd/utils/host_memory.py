@@ -15,10 +15,9 @@ made 1.6x slower (``docs/benchmarks.md``). Turning ``mmap`` off for
 ``malloc`` and never trimming keeps the freed blocks in the process for the
 next iteration: no faults once the heap has settled (a few iterations), the
 same numbers (only the addresses change), and a resident size that stays at
-the peak of one iteration. jemalloc or tcmalloc
-preloaded (``LD_PRELOAD``) have the same effect; this needs nothing
-installed. GPU training keeps its tensors in CUDA's caching allocator and
-does not need it.
+the peak of one iteration. jemalloc or tcmalloc preloaded (``LD_PRELOAD``)
+have the same effect; this needs nothing installed. GPU training keeps its
+tensors in CUDA's caching allocator and does not need it.
 """
 import ctypes
 import ctypes.util
