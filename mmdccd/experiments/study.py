@@ -142,7 +142,8 @@ SETTINGS: Dict[str, Setting] = {
 
 class StudyProbe(Hook):
     """Collect the study's per-run measurements during training: the loss
-    terms, and fig. 8b's measure at every validation.
+    terms, fig. 8b's measure at every validation and, for
+    ``beta='balanced'``, the beta the run settled on.
 
     Args:
         trace_interval (int): Record the loss terms every this many
@@ -158,6 +159,7 @@ class StudyProbe(Hook):
         self.trace_first = trace_first
         self.loss_trace: List[Dict[str, float]] = []
         self.redundancy_curve: List[Dict[str, float]] = []
+        self.balanced_beta: Optional[float] = None
 
     def after_train_iter(self, runner, batch_idx, data_batch=None,
                          outputs=None) -> None:
@@ -168,6 +170,12 @@ class StudyProbe(Hook):
                     k: float(torch.as_tensor(v).detach())
                     for k, v in (outputs or {}).items() if 'loss' in k
                 }))
+
+    def after_train(self, runner) -> None:
+        model = getattr(runner.model, 'module', runner.model)  # DDP-wrapped
+        balanced = getattr(model, 'balanced_beta', None)
+        if balanced is not None:
+            self.balanced_beta = float(balanced.beta)
 
     def after_val_epoch(self, runner, metrics=None) -> None:
         if runner.train_loop is None:
@@ -269,6 +277,8 @@ def run_setting(setting: Setting, seed: int, prep, study_dir: str,
         wall_time_s=time.time() - start,
         loss_trace=probe.loss_trace,
         redundancy_curve=probe.redundancy_curve)
+    if probe.balanced_beta is not None:
+        result['balanced_beta'] = probe.balanced_beta
     result.pop('checkpoint')
     if 'test_features' in result:
         torch.save(

@@ -40,6 +40,23 @@ def test_settings_change_only_what_they_name():
         assert claim_setting in study.SETTINGS and ref in study.SETTINGS
 
 
+def test_probe_records_the_balanced_beta():
+    from types import SimpleNamespace
+
+    from mmdccd.models.algorithms.balanced_beta import BalancedBeta
+    balanced = BalancedBeta(num_iters=2)
+    balanced([torch.tensor(2.0), torch.tensor(4.0)], torch.tensor(30.0))
+    balanced([torch.tensor(1.0), torch.tensor(1.0)], torch.tensor(10.0))
+    balanced([torch.tensor(9.0), torch.tensor(9.0)], torch.tensor(1.0))
+    probe = study.StudyProbe(trace_interval=1)
+    probe.after_train(SimpleNamespace(model=SimpleNamespace(
+        module=SimpleNamespace(balanced_beta=balanced))))
+    assert probe.balanced_beta == pytest.approx((3 + 1) / (30 + 10))
+    plain = study.StudyProbe(trace_interval=1)
+    plain.after_train(SimpleNamespace(model=SimpleNamespace()))
+    assert plain.balanced_beta is None
+
+
 def test_study_runs_caches_and_reports(tmp_path, monkeypatch, capsys):
     data_root = write_fashion_mnist(str(tmp_path / 'fmnist'))
     tool = load_tool('analysis_tools/claims_study.py')
