@@ -315,17 +315,40 @@ def _stats(values: Sequence[float]) -> Dict:
     return stats
 
 
-#: (what is compared, setting, reference): each a claim of the paper.
-CLAIMS = (
-    ('KD helps the student', 'kd', 'student'),
-    ('two views alone (KD on 2b rows)', 'kd_2view', 'kd'),
-    ('DKD on top of two-view KD', 'kd_dkd', 'kd_2view'),
-    ('CCD on top of two-view KD', 'ccd_kd', 'kd_2view'),
-    ('CCD alone helps the student', 'ccd', 'student'),
-    ('DKD on top of CCD + KD (full DCCD)', 'dccd', 'ccd_kd'),
-    ('CCD on top of KD + DKD (full DCCD)', 'dccd', 'kd_dkd'),
-    ('DCCD against KD (headline)', 'dccd', 'kd'),
-)
+def _factor_claims() -> Tuple[Tuple[str, str, str], ...]:
+    """Per factor of the beta question: what the paper's weight costs, the
+    balanced beta against the demo's, and DCCD against KD."""
+    claims = []
+    for factor, (what, _) in FACTORS.items():
+        claims += [(f"the paper's weight (0.4), {what}",
+                    f'{factor}_dccd_beta0.4', f'{factor}_dccd'),
+                   (f"beta 'balanced', {what}", f'{factor}_dccd_balanced',
+                    f'{factor}_dccd')]
+        if factor != 'linear':
+            claims.append((f'DCCD against KD, {what}', f'{factor}_dccd',
+                           f'{factor}_kd'))
+    return tuple(claims)
+
+
+#: Per group, its comparisons: (what is compared, setting, reference). A
+#: reference outside the group (the demo's DCCD for beta and theta) is read
+#: at the group's seeds.
+CLAIMS: Dict[str, Tuple[Tuple[str, str, str], ...]] = dict(
+    accuracy=(
+        ('KD helps the student', 'kd', 'student'),
+        ('two views alone (KD on 2b rows)', 'kd_2view', 'kd'),
+        ('DKD on top of two-view KD', 'kd_dkd', 'kd_2view'),
+        ('CCD on top of two-view KD', 'ccd_kd', 'kd_2view'),
+        ('CCD alone helps the student', 'ccd', 'student'),
+        ('DKD on top of CCD + KD (full DCCD)', 'dccd', 'ccd_kd'),
+        ('CCD on top of KD + DKD (full DCCD)', 'dccd', 'kd_dkd'),
+        ('DCCD against KD (headline)', 'dccd', 'kd'),
+    ),
+    beta=tuple((f'{s.label} against the demo\'s beta 0.025', s.name, 'dccd')
+               for s in BETA),
+    theta=tuple((f'{s.label} against the demo\'s theta 2', s.name, 'dccd')
+                for s in THETA),
+    beta_question=_factor_claims())
 METRICS = (('val_top1', 'val top-1 (%)'), ('test_top1', 'test top-1 (%)'),
            ('mean_abs_channel_corr', 'mean abs rho (ours)'),
            ('mean_dist_to_gm', 'dist. to GM (fig. 8b)'),
@@ -393,7 +416,8 @@ def format_group(table: Dict[str, Dict]) -> str:
     return '\n'.join(lines)
 
 
-def format_claims(table: Dict[str, Dict]) -> str:
+def format_claims(table: Dict[str, Dict],
+                  claims: Sequence[Tuple[str, str, str]]) -> str:
     """A markdown table: each claim's difference of means, its standard
     error and whether it is beyond the noise (|diff| > 2 SE)."""
     lines = [
@@ -401,7 +425,7 @@ def format_claims(table: Dict[str, Dict]) -> str:
         'mean abs rho diff (SE) | beyond noise (val / test) |',
         '| --- | --- | ---: | ---: | ---: | :---: |'
     ]
-    for claim, a, b in CLAIMS:
+    for claim, a, b in claims:
         if a not in table or b not in table:
             continue
         cmp = {
@@ -560,7 +584,7 @@ def format_loss_scale(table: Dict[str, Dict]) -> str:
 
 def write_report(study_dir: str, out_dir: str, groups: Sequence[str],
                  seeds: Sequence[int]) -> Dict[str, str]:
-    """Write ``study.md`` (every group's table, the claims, the loss scales)
+    """Write ``study.md`` (every group's table, its claims, the loss scales)
     and the pictures to ``out_dir``.
 
     Returns:
@@ -571,8 +595,12 @@ def write_report(study_dir: str, out_dir: str, groups: Sequence[str],
     for group in groups:
         table = collect(study_dir, GROUPS[group], seeds)
         parts.append(f'## {group}\n\n{format_group(table)}\n')
-        if group == 'accuracy':
-            parts.append(f'### claims\n\n{format_claims(table)}\n')
+        claims = CLAIMS[group]
+        outside = {name for _, a, b in claims for name in (a, b)} - set(table)
+        references = collect(study_dir,
+                             [SETTINGS[n] for n in sorted(outside)], seeds)
+        parts.append('### claims\n\n'
+                     f'{format_claims({**table, **references}, claims)}\n')
         parts.append(f'### loss scales\n\n{format_loss_scale(table)}\n')
     paths = plot_pictures(study_dir, out_dir, seeds)
     paths['md'] = osp.join(out_dir, 'study.md')

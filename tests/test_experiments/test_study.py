@@ -36,8 +36,53 @@ def test_settings_change_only_what_they_name():
     assert study.SETTINGS['dccd_balanced'].options == {
         'model.beta': 'balanced'
     }
-    for a, claim_setting, ref in study.CLAIMS:
-        assert claim_setting in study.SETTINGS and ref in study.SETTINGS
+    assert set(study.CLAIMS) == set(study.GROUPS)
+    for claims in study.CLAIMS.values():
+        for _, claim_setting, ref in claims:
+            assert claim_setting in study.SETTINGS and ref in study.SETTINGS
+    assert ("the paper's weight (0.4), lr 0.05", 'lr0.05_dccd_beta0.4',
+            'lr0.05_dccd') in study.CLAIMS['beta_question']
+
+
+def _fake_result(study_dir: str, setting: str, seed: int,
+                 test_top1: float) -> None:
+    import json
+    import os
+    path = study.run_dir(study_dir, setting, seed)
+    os.makedirs(path)
+    redundancy = dict(mean_abs_channel_corr=0.3, mean_dist_to_gm=0.9,
+                      mean_instance_cosine=0.6)
+    trace = [{'iter': i, 'student.loss': 1.0, 'distill.loss_ccd': 2.0}
+             for i in (1, 20, 40)]
+    with open(osp.join(path, 'result.json'), 'w') as f:
+        json.dump(dict(val_top1=test_top1, test_top1=test_top1,
+                       train_time_s=1.0, test_redundancy=redundancy,
+                       loss_trace=trace,
+                       redundancy_curve=[dict(iter=40, mean_dist_to_gm=0.9)]),
+                  f)
+
+
+def test_report_claims_read_a_reference_outside_the_group(tmp_path):
+    """The beta group's claims compare with the demo's DCCD (an accuracy
+    setting) at the beta group's seeds: seed 2 of DCCD is not read."""
+    d = str(tmp_path / 'study')
+    for seed, top1 in enumerate((88.0, 89.0, 50.0)):
+        _fake_result(d, 'dccd', seed, top1)
+    for seed, top1 in enumerate((81.0, 83.0)):
+        _fake_result(d, 'dccd_beta0.4', seed, top1)
+    paths = study.write_report(d, str(tmp_path / 'report'), ['beta'], [0, 1])
+    text = open(paths['md']).read()
+    row = next(line for line in text.splitlines()
+               if line.startswith('| DCCD beta 0.4 against the demo'))
+    # 82 - 88.5 = -6.5; SE: 81, 83 -> std sqrt(2), se 1; 88, 89 -> std
+    # 1 / sqrt(2), se 1 / 2
+    se = math.sqrt(1.0**2 + 0.5**2)
+    assert f'| {-6.5:+.2f} ({se:.2f}) |' in row
+    assert row.endswith('| yes / yes |')
+    # a setting without runs has no claim figures, and is not averaged in
+    balanced = next(line for line in text.splitlines()
+                    if line.startswith("| DCCD beta 'balanced' against"))
+    assert '| — | — |' in balanced
 
 
 def test_probe_records_the_balanced_beta():
