@@ -88,10 +88,24 @@ def build_runner(cfg: Config) -> Runner:
 
 def run_tool(main: Callable[[], None]) -> None:
     """Run a tool's ``main``, then destroy a live process group: gloo
-    aborts at interpreter exit with one."""
+    aborts at interpreter exit with one.
+
+    After a ``main`` that returned, the ranks first meet at a barrier, so that
+    no rank tears its connections down while a peer is still using them (one
+    rank of a two-process gloo run aborted at exit now and then without it).
+    After one that raised there is no barrier: the other ranks may never get
+    there.
+    """
     try:
         main()
+        if _distributed():
+            torch.distributed.barrier()
     finally:
-        if torch.distributed.is_available() and \
-                torch.distributed.is_initialized():
+        if _distributed():
             torch.distributed.destroy_process_group()
+
+
+def _distributed() -> bool:
+    """Whether this process is in a live process group."""
+    return torch.distributed.is_available() and \
+        torch.distributed.is_initialized()
