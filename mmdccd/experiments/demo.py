@@ -238,12 +238,14 @@ def get_teacher(data_root: str,
                 work_dir: str,
                 cache_dir: str,
                 quick: bool,
-                precision: str = 'fp32') -> Tuple[str, Dict]:
-    """Train the teacher, or reuse the cached one with the same key."""
-    cfg = build_cfg(TEACHER, data_root, osp.join(work_dir, TEACHER), quick,
+                precision: str = 'fp32',
+                name: str = TEACHER) -> Tuple[str, Dict]:
+    """Train the teacher (``configs/demo/<name>.py``, the demo's by
+    default), or reuse the cached one with the same key."""
+    cfg = build_cfg(name, data_root, osp.join(work_dir, name), quick,
                     precision=precision)
     key = teacher_key(cfg, data_root)
-    ckpt = osp.join(cache_dir, f'{TEACHER}-{key}.pth')
+    ckpt = osp.join(cache_dir, f'{name}-{key}.pth')
     info_path = ckpt[:-4] + '.json'
     if osp.exists(ckpt) and osp.exists(info_path):
         print(f'[teacher] reusing the cached teacher {ckpt}', flush=True)

@@ -38,6 +38,7 @@ import torch
 from mmengine.hooks import Hook
 
 from mmdccd.evaluation import channel_redundancy, extract_pooled_features
+from .demo import CONFIG_DIR, TEACHER
 
 #: Validation images of the fig. 8b curve (as ChannelRedundancyHook).
 CURVE_IMAGES = 512
@@ -52,12 +53,16 @@ class Setting:
         label (str): What the tables print.
         config (str): The demo config it starts from (``configs/demo``).
         options (dict): ``Config.merge_from_dict`` overrides (dotted keys).
+        teacher (str): The teacher's config (``configs/demo``): its network
+            replaces the distillation config's teacher, and its own pinned
+            checkpoint is distilled. Defaults to the demo's teacher.
     """
 
     name: str
     label: str
     config: str
     options: Dict = field(default_factory=dict)
+    teacher: str = TEACHER
 
 
 def _terms(*terms: str, **extra) -> Dict:
@@ -91,7 +96,9 @@ BETA = tuple(
         {'model.beta': 'balanced'}), )
 
 #: The beta question: one difference from the demo at a time, each run with
-#: KD, DCCD at the demo's beta (0.025), at the paper's (0.4) and balanced.
+#: KD, DCCD at the demo's beta (0.025 = 1.6 / d), at the paper's (25.6 / d)
+#: and balanced. A factor is (what, options) or, for another teacher,
+#: (what, options, teacher config, its feature width d).
 FACTORS = {
     'long': ('3x the iterations', {
         'train_cfg.max_iters': 2400,
@@ -108,16 +115,27 @@ FACTORS = {
     'linear': ('linear M_s', {
         'model.connector.num_layers': 1
     }),
+    'wide': ('a resnet8x4 teacher (d = 256)', {}, 'teacher_r8x4_fmnist',
+             256),
 }
+
+
+def _factor(factor: str) -> Tuple[str, Dict, str, int]:
+    """A factor's (what, options, teacher config, d)."""
+    what, options, *teacher = FACTORS[factor]
+    return (what, options, *(teacher or (TEACHER, 64)))
 
 
 def _factor_settings() -> Tuple[Setting, ...]:
     settings = []
-    for factor, (what, options) in FACTORS.items():
-        variants = [('dccd', 'DCCD beta 0.025', DCCD, {}),
-                    ('dccd_beta0.4', 'DCCD beta 0.4', DCCD, {
-                        'model.beta': 0.4
-                    }),
+    for factor in FACTORS:
+        what, options, teacher, d = _factor(factor)
+        demo_beta = {} if d == 64 else {'model.beta': 1.6 / d}
+        variants = [('dccd', f'DCCD beta {1.6 / d:g}', DCCD, demo_beta),
+                    (f'dccd_beta{25.6 / d:g}', f'DCCD beta {25.6 / d:g}',
+                     DCCD, {
+                         'model.beta': 25.6 / d
+                     }),
                     ('dccd_balanced', "DCCD beta 'balanced'", DCCD, {
                         'model.beta': 'balanced'
                     })]
@@ -125,7 +143,7 @@ def _factor_settings() -> Tuple[Setting, ...]:
             variants.insert(0, ('kd', 'KD', KD, {}))
         settings += [
             Setting(f'{factor}_{name}', f'{label}, {what}', config,
-                    dict(options, **extra))
+                    dict(options, **extra), teacher)
             for name, label, config, extra in variants
         ]
     return tuple(settings)
@@ -186,17 +204,25 @@ class StudyProbe(Hook):
             dict(iter=runner.iter, **channel_redundancy(feats)))
 
 
-def pinned_teacher(study_dir: str) -> Optional[Tuple[str, Dict]]:
-    """The study's own teacher (checkpoint, result), once pinned."""
-    ckpt = osp.join(study_dir, 'teacher.pth')
-    info = osp.join(study_dir, 'teacher.json')
+def _teacher_files(study_dir: str, name: str) -> Tuple[str, str]:
+    """The pinned checkpoint and result of teacher ``name``: ``teacher.pth``
+    and ``teacher.json`` for the demo's, ``<name>.pth`` / ``.json`` else."""
+    stem = osp.join(study_dir, 'teacher' if name == TEACHER else name)
+    return stem + '.pth', stem + '.json'
+
+
+def pinned_teacher(study_dir: str,
+                   name: str = TEACHER) -> Optional[Tuple[str, Dict]]:
+    """The study's own teacher ``name`` (checkpoint, result), once pinned."""
+    ckpt, info = _teacher_files(study_dir, name)
     if not (osp.exists(ckpt) and osp.exists(info)):
         return None
     with open(info) as f:
         return ckpt, json.load(f)
 
 
-def pin_teacher(ckpt: str, info: Dict, study_dir: str) -> Tuple[str, Dict]:
+def pin_teacher(ckpt: str, info: Dict, study_dir: str,
+                name: str = TEACHER) -> Tuple[str, Dict]:
     """Keep the teacher the study's first run used as the study's own
     (its weights alone, loadable with ``weights_only=True``), so every
     later run, in any session, distils from the same teacher even when the
@@ -208,12 +234,41 @@ def pin_teacher(ckpt: str, info: Dict, study_dir: str) -> Tuple[str, Dict]:
     from mmdccd.utils.checkpoint import load_checkpoint_file
     os.makedirs(study_dir, exist_ok=True)
     state = load_checkpoint_file(ckpt, map_location='cpu')['state_dict']
-    path = osp.join(study_dir, 'teacher.pth')
+    path, info_path = _teacher_files(study_dir, name)
     torch.save(dict(state_dict=state, meta=dict(source=ckpt)), path + '.tmp')
     os.replace(path + '.tmp', path)
     info = dict(info, source=ckpt)
-    _write_json(osp.join(study_dir, 'teacher.json'), info)
+    _write_json(info_path, info)
     return path, info
+
+
+def study_teachers(names: Sequence[str], prep, args) -> Dict[str, str]:
+    """Teacher name -> pinned checkpoint, for ``names`` besides the demo's
+    (``prep.teacher_ckpt``): each trained once with the demo's recipe
+    (:func:`~mmdccd.experiments.demo.get_teacher`), then pinned."""
+    from .demo import get_teacher
+    teachers = {TEACHER: prep.teacher_ckpt}
+    for name in sorted(set(names) - {TEACHER}):
+        pinned = pinned_teacher(args.study_dir, name)
+        if pinned is None:
+            ckpt, info = get_teacher(prep.data_root, prep.work_dir,
+                                     args.cache_dir, args.quick,
+                                     prep.precision, name=name)
+            pinned = pin_teacher(ckpt, info, args.study_dir, name)
+        teachers[name] = pinned[0]
+    return teachers
+
+
+def _use_teacher(cfg, name: str) -> None:
+    """Distil from the network of ``configs/demo/<name>.py``: its backbone
+    and head replace the config's teacher's, its width DCCD's
+    ``teacher_feat_dim``."""
+    from mmengine.config import Config
+    net = Config.fromfile(osp.join(CONFIG_DIR, name + '.py')).model
+    cfg.model.teacher.backbone = net.backbone
+    cfg.model.teacher.head = net.head
+    if 'teacher_feat_dim' in cfg.model:
+        cfg.model.teacher_feat_dim = net.head.in_channels
 
 
 def run_dir(cache_dir: str, setting: str, seed: int) -> str:
@@ -238,7 +293,8 @@ def _write_json(path: str, obj) -> None:
 
 
 def run_setting(setting: Setting, seed: int, prep, study_dir: str,
-                quick: bool = False) -> Dict:
+                quick: bool = False,
+                teachers: Optional[Dict[str, str]] = None) -> Dict:
     """Train one (setting, seed) run, or return its cached result.
 
     Args:
@@ -248,6 +304,8 @@ def run_setting(setting: Setting, seed: int, prep, study_dir: str,
             (:func:`mmdccd.experiments.demo.prepare`).
         study_dir (str): Root of the per-run cache.
         quick (bool): The demo's smoke-test budget. Defaults to False.
+        teachers (dict, optional): Teacher name -> checkpoint
+            (:func:`study_teachers`); defaults to the demo's teacher alone.
 
     Returns:
         dict: ``setting``, ``seed``, the demo's numbers (:func:`run`),
@@ -260,9 +318,13 @@ def run_setting(setting: Setting, seed: int, prep, study_dir: str,
         return cached
     out = run_dir(study_dir, setting.name, seed)
     os.makedirs(out, exist_ok=True)
-    teacher_ckpt = None if setting.config == STUDENT else prep.teacher_ckpt
+    teachers = teachers or {TEACHER: prep.teacher_ckpt}
+    teacher_ckpt = None if setting.config == STUDENT else \
+        teachers[setting.teacher]
     cfg = build_cfg(setting.config, prep.data_root, osp.join(out, 'work'),
                     quick, teacher_ckpt, prep.precision)
+    if setting.teacher != TEACHER:
+        _use_teacher(cfg, setting.teacher)
     cfg.merge_from_dict(setting.options)
     cfg.randomness.seed = seed
     probe = StudyProbe(trace_interval=max(cfg.train_cfg.max_iters // 40, 1))
@@ -294,9 +356,11 @@ def run_setting(setting: Setting, seed: int, prep, study_dir: str,
 
 
 def run_study(settings: Sequence[Setting], seeds: Sequence[int], prep,
-              study_dir: str, quick: bool = False) -> None:
+              study_dir: str, quick: bool = False,
+              teachers: Optional[Dict[str, str]] = None) -> None:
     """Run every (setting, seed) not cached yet, seed-major (all settings of
-    seed 0 first), so an interrupted study has comparable seeds done."""
+    seed 0 first), so an interrupted study has comparable seeds done;
+    ``teachers`` as :func:`run_setting`'s."""
     todo = [(s, k) for k in seeds for s in settings
             if load_result(study_dir, s.name, k) is None]
     print(f'study: {len(settings)} settings x {len(seeds)} seeds, '
@@ -304,7 +368,7 @@ def run_study(settings: Sequence[Setting], seeds: Sequence[int], prep,
     for i, (setting, seed) in enumerate(todo, 1):
         print(f'study: run {i}/{len(todo)}: {setting.name} seed {seed}',
               flush=True)
-        run_setting(setting, seed, prep, study_dir, quick)
+        run_setting(setting, seed, prep, study_dir, quick, teachers)
 
 
 def _stats(values: Sequence[float]) -> Dict:
@@ -319,9 +383,10 @@ def _factor_claims() -> Tuple[Tuple[str, str, str], ...]:
     """Per factor of the beta question: what the paper's weight costs, the
     balanced beta against the demo's, and DCCD against KD."""
     claims = []
-    for factor, (what, _) in FACTORS.items():
-        claims += [(f"the paper's weight (0.4), {what}",
-                    f'{factor}_dccd_beta0.4', f'{factor}_dccd'),
+    for factor in FACTORS:
+        what, _, _, d = _factor(factor)
+        claims += [(f"the paper's weight ({25.6 / d:g}), {what}",
+                    f'{factor}_dccd_beta{25.6 / d:g}', f'{factor}_dccd'),
                    (f"beta 'balanced', {what}", f'{factor}_dccd_balanced',
                     f'{factor}_dccd')]
         if factor != 'linear':
@@ -656,8 +721,10 @@ def run_cli(args) -> Dict:
         ckpt, info = pin_teacher(prep.teacher_ckpt, prep.teacher,
                                  args.study_dir)
         prep = prep._replace(teacher_ckpt=ckpt, teacher=info)
+    teachers = study_teachers([s.teacher for s in settings], prep, args)
     start = time.time()
-    run_study(settings, args.seeds, prep, args.study_dir, args.quick)
+    run_study(settings, args.seeds, prep, args.study_dir, args.quick,
+              teachers)
     print(f'study: done in {time.time() - start:.0f} s; results in '
           f'{args.study_dir}', flush=True)
     return dict(study_dir=args.study_dir)

@@ -167,3 +167,38 @@ def test_study_runs_caches_and_reports(tmp_path, monkeypatch, capsys):
     for pic in ('instance_similarity', 'channel_correlation', 'channel_tsne',
                 'dist_to_gm_curve'):
         assert osp.getsize(paths[pic]) > 1000
+
+
+def test_a_factor_with_its_own_teacher(tmp_path):
+    """The width factor trains its teacher once with the demo's recipe, pins
+    it beside the demo's, and distils from its network (d = 256), at the
+    paper's rule and the demo's weight scaled the same way."""
+    assert study.SETTINGS['wide_dccd_beta0.1'].options == {'model.beta': 0.1}
+    assert study.SETTINGS['wide_dccd'].options == {'model.beta': 1.6 / 256}
+    assert study.SETTINGS['wide_kd'].teacher == 'teacher_r8x4_fmnist'
+    assert study.SETTINGS['long_dccd'].teacher == demo.TEACHER
+    data_root = write_fashion_mnist(str(tmp_path / 'fmnist'))
+    tool = load_tool('analysis_tools/claims_study.py')
+    study_dir = str(tmp_path / 'study')
+    tool.main([
+        'run', '--quick', '--data-root', data_root, '--work-dir',
+        str(tmp_path / 'work'), '--cache-dir',
+        str(tmp_path / 'cache'), '--study-dir', study_dir, '--settings',
+        'wide_dccd', '--seeds', '0'
+    ])
+    wide = torch.load(osp.join(study_dir, 'teacher_r8x4_fmnist.pth'),
+                      weights_only=True)['state_dict']
+    assert wide['head.fc.weight'].shape == (10, 256)
+    default = torch.load(osp.join(study_dir, 'teacher.pth'),
+                         weights_only=True)['state_dict']
+    assert default['head.fc.weight'].shape == (10, 64)
+    from mmengine.config import Config
+    cfg = Config.fromfile(
+        osp.join(study.run_dir(study_dir, 'wide_dccd', 0), 'work',
+                 'dccd_r20_r8_fmnist.py'))
+    assert cfg.model.teacher_feat_dim == 256
+    assert cfg.model.teacher.backbone.widen == 4
+    assert cfg.model.teacher_ckpt == osp.join(study_dir,
+                                              'teacher_r8x4_fmnist.pth')
+    assert cfg.model.beta == pytest.approx(1.6 / 256)
+    assert cfg.model.architecture.backbone.depth == 8  # the same student
