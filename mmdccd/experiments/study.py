@@ -1,7 +1,8 @@
 """The reproduction study: the paper's claims, one by one, on Fashion-MNIST.
 
 Every run is the demo's (:mod:`mmdccd.experiments.demo`): the same cached
-teacher (CIFAR resnet20, trained once and fixed across seeds), the same
+teacher (CIFAR resnet20, trained once and fixed across seeds; a setting may
+name another, trained and pinned the same way), the same
 student (resnet8), budget, optimiser and data; a *setting* changes only what
 it names (which terms of eq. 14 are on, a weight, the schedule ...) and a
 *seed* changes the student's initialisation and the data order
