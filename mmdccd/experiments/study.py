@@ -27,6 +27,8 @@ evaluated once at the end, val curve, train time):
 each difference against its noise (two standard errors of the difference of
 two means, Welch); the test set chooses nothing.
 """
+import copy
+import functools
 import json
 import math
 import os
@@ -98,8 +100,9 @@ BETA = tuple(
 
 #: The beta question: one difference from the demo at a time, each run with
 #: KD, DCCD at the demo's beta (0.025 = 1.6 / d), at the paper's (25.6 / d)
-#: and balanced. A factor is (what, options) or, for another teacher,
-#: (what, options, teacher config, its feature width d).
+#: and balanced, d being the teacher's feature width (its config's
+#: ``head.in_channels``). A factor is (what, options) or, for another
+#: teacher, (what, options, teacher config).
 FACTORS = {
     'long': ('3x the iterations', {
         'train_cfg.max_iters': 2400,
@@ -116,22 +119,28 @@ FACTORS = {
     'linear': ('linear M_s', {
         'model.connector.num_layers': 1
     }),
-    'wide': ('a resnet8x4 teacher (d = 256)', {}, 'teacher_r8x4_fmnist',
-             256),
+    'wide': ('a resnet8x4 teacher (d = 256)', {}, 'teacher_r8x4_fmnist'),
 }
+
+
+@functools.lru_cache(maxsize=None)
+def _teacher_net(name: str):
+    """The model dict of ``configs/demo/<name>.py``."""
+    from mmengine.config import Config
+    return Config.fromfile(osp.join(CONFIG_DIR, name + '.py')).model
 
 
 def _factor(factor: str) -> Tuple[str, Dict, str, int]:
     """A factor's (what, options, teacher config, d)."""
-    what, options, *teacher = FACTORS[factor]
-    return (what, options, *(teacher or (TEACHER, 64)))
+    what, options, teacher = (FACTORS[factor] + (TEACHER, ))[:3]
+    return what, options, teacher, _teacher_net(teacher).head.in_channels
 
 
 def _factor_settings() -> Tuple[Setting, ...]:
     settings = []
     for factor in FACTORS:
         what, options, teacher, d = _factor(factor)
-        demo_beta = {} if d == 64 else {'model.beta': 1.6 / d}
+        demo_beta = {} if teacher == TEACHER else {'model.beta': 1.6 / d}
         variants = [('dccd', f'DCCD beta {1.6 / d:g}', DCCD, demo_beta),
                     (f'dccd_beta{25.6 / d:g}', f'DCCD beta {25.6 / d:g}',
                      DCCD, {
@@ -264,8 +273,7 @@ def _use_teacher(cfg, name: str) -> None:
     """Distil from the network of ``configs/demo/<name>.py``: its backbone
     and head replace the config's teacher's, its width DCCD's
     ``teacher_feat_dim``."""
-    from mmengine.config import Config
-    net = Config.fromfile(osp.join(CONFIG_DIR, name + '.py')).model
+    net = copy.deepcopy(_teacher_net(name))
     cfg.model.teacher.backbone = net.backbone
     cfg.model.teacher.head = net.head
     if 'teacher_feat_dim' in cfg.model:
