@@ -59,6 +59,9 @@ class Setting:
         teacher (str): The teacher's config (``configs/demo``): its network
             replaces the distillation config's teacher, and its own pinned
             checkpoint is distilled. Defaults to the demo's teacher.
+        pdd (bool): The student has PDD masks: after training, prune,
+            fine-tune and measure (:mod:`mmdccd.experiments.pdd_study`).
+            Defaults to False.
     """
 
     name: str
@@ -66,6 +69,7 @@ class Setting:
     config: str
     options: Dict = field(default_factory=dict)
     teacher: str = TEACHER
+    pdd: bool = False
 
 
 def _terms(*terms: str, **extra) -> Dict:
@@ -159,9 +163,58 @@ def _factor_settings() -> Tuple[Setting, ...]:
     return tuple(settings)
 
 
+CCS_CONFIG, CCS_KD_CONFIG = 'ccs_r20_r8_fmnist', 'ccs_kd_r20_r8_fmnist'
+#: The CCS weights tried at seed 0 (``loss_ccs.loss_weight``): the loss is
+#: a mean squared error of correlations (entries in [-1, 1]), so a decade
+#: apart from 1 up.
+CCS_WEIGHTS = (1.0, 10.0, 100.0)
+
+
+def _ccs_settings(name: str, label: str,
+                  config: str) -> Tuple[Setting, ...]:
+    return tuple(
+        Setting(f'{name}_w{w:g}', f'{label}, weight {w:g}', config,
+                {'model.distiller.distill_losses.loss_ccs.loss_weight': w})
+        for w in CCS_WEIGHTS)
+
+
+#: The related seed method CCS on the demo's pair: CE + CCS (no KD) and
+#: CCS + KD (how DCCD's Table I combines every method), each with its
+#: weight chosen on val at seed 0 (:data:`CHOICES`).
+CCS = _ccs_settings('ccs', 'CE + CCS', CCS_CONFIG) + _ccs_settings(
+    'ccs_kd', 'CCS + KD', CCS_KD_CONFIG)
+
+#: Settings whose weight is chosen on the held-out val split: choice name
+#: -> its candidates. Every candidate runs at :data:`CHOICE_SEED`; the other
+#: seeds run only the candidate with the best val top-1 there (the test set
+#: chooses nothing).
+CHOICES: Dict[str, Tuple[str, ...]] = {
+    'ccs': tuple(s.name for s in CCS[:len(CCS_WEIGHTS)]),
+    'ccs_kd': tuple(s.name for s in CCS[len(CCS_WEIGHTS):]),
+}
+CHOICE_SEED = 0
+
+#: The PDD group (:mod:`mmdccd.experiments.pdd_study`): the PDD authors'
+#: resnet20 with channel masks, distilled from a resnet56 teacher; the KD
+#: and DCCD arms differ only in the method (the same two views, CE and KD
+#: weights; DCCD adds DKD and CCD at the demo's beta), the authors' own
+#: objective beside them; each with the dense student (no masks) distilled
+#: the same way as its reference.
+PDD_TEACHER = 'teacher_r56_fmnist'
+_PDD_ARMS = (('kd', 'KD (two views)', 'pdd_kd_r56_r20pdd_fmnist'),
+             ('dccd', 'DCCD', 'pdd_dccd_r56_r20pdd_fmnist'),
+             ('authors', "the authors' 0.6 CE + 0.4 KD (T 3)",
+              'pdd_authors_r56_r20pdd_fmnist'))
+PDD = tuple(
+    Setting(f'pdd_{arm}', f'PDD, {label}', config, teacher=PDD_TEACHER,
+            pdd=True) for arm, label, config in _PDD_ARMS) + tuple(
+        Setting(f'pdd_{arm}_dense', f'dense resnet20, {label}', config,
+                {'model.architecture.backbone.use_masks': False},
+                PDD_TEACHER) for arm, label, config in _PDD_ARMS)
+
 GROUPS: Dict[str, Tuple[Setting, ...]] = dict(
     accuracy=ACCURACY, beta=BETA, theta=THETA,
-    beta_question=_factor_settings())
+    beta_question=_factor_settings(), ccs=CCS, pdd=PDD)
 SETTINGS: Dict[str, Setting] = {
     s.name: s
     for group in GROUPS.values() for s in group
@@ -337,9 +390,17 @@ def run_setting(setting: Setting, seed: int, prep, study_dir: str,
     cfg.merge_from_dict(setting.options)
     cfg.randomness.seed = seed
     probe = StudyProbe(trace_interval=max(cfg.train_cfg.max_iters // 40, 1))
+    hooks = [probe]
+    if setting.pdd:
+        from .pdd_study import MaskProbe
+        hooks.append(MaskProbe())
     start = time.time()
-    result = run(cfg, f'{setting.name} seed {seed}', hooks=[probe],
+    result = run(cfg, f'{setting.name} seed {seed}', hooks=hooks,
                  keep_features=seed == 0)
+    if setting.pdd:
+        from .pdd_study import measure
+        result['pdd'] = measure(hooks[1], cfg, osp.join(out, 'work'), prep,
+                                quick, STUDENT)
     result.update(
         setting=setting.name,
         seed=seed,
@@ -357,9 +418,10 @@ def run_setting(setting: Setting, seed: int, prep, study_dir: str,
                  labels=result.pop('test_labels')),
             osp.join(out, 'test_features.pt'))
     # the run is summarised by its numbers: its checkpoints are not kept
-    for name in os.listdir(osp.join(out, 'work')):
-        if name.endswith('.pth') or name == 'last_checkpoint':
-            os.remove(osp.join(out, 'work', name))
+    for folder, _, names in os.walk(osp.join(out, 'work')):
+        for name in names:
+            if name.endswith('.pth') or name == 'last_checkpoint':
+                os.remove(osp.join(folder, name))
     _write_json(osp.join(out, 'result.json'), result)
     return result
 
@@ -370,14 +432,46 @@ def run_study(settings: Sequence[Setting], seeds: Sequence[int], prep,
     """Run every (setting, seed) not cached yet, seed-major (all settings of
     seed 0 first), so an interrupted study has comparable seeds done;
     ``teachers`` as :func:`run_setting`'s."""
+    names = {s.name for s in settings}
+    candidates = {n for c in CHOICES.values() for n in c if n in names}
+    if candidates and CHOICE_SEED not in seeds and any(
+            chosen_setting(study_dir, choice) is None for choice in CHOICES
+            if set(CHOICES[choice]) & candidates):
+        raise ValueError(
+            f'the weights of {sorted(candidates)} are chosen on val at seed '
+            f'{CHOICE_SEED}, which has not run yet: add {CHOICE_SEED} to '
+            '--seeds.')
+
+    def wanted(setting: Setting, seed: int) -> bool:
+        # seed-major: the choice seed's runs are done before other seeds'
+        if setting.name not in candidates or seed == CHOICE_SEED:
+            return True
+        choice = next(c for c, names in CHOICES.items()
+                      if setting.name in names)
+        return chosen_setting(study_dir, choice) == setting.name
+
     todo = [(s, k) for k in seeds for s in settings
             if load_result(study_dir, s.name, k) is None]
     print(f'study: {len(settings)} settings x {len(seeds)} seeds, '
-          f'{len(todo)} runs to do, cache {study_dir}', flush=True)
+          f'{len(todo)} runs at most to do (candidates of a weight chosen '
+          f'on val run at seed {CHOICE_SEED} alone), cache {study_dir}',
+          flush=True)
     for i, (setting, seed) in enumerate(todo, 1):
+        if not wanted(setting, seed):
+            continue
         print(f'study: run {i}/{len(todo)}: {setting.name} seed {seed}',
               flush=True)
         run_setting(setting, seed, prep, study_dir, quick, teachers)
+
+
+def chosen_setting(study_dir: str, choice: str) -> Optional[str]:
+    """The candidate of ``choice`` (:data:`CHOICES`) with the best last
+    val top-1 at :data:`CHOICE_SEED`, or None while one has not run."""
+    results = [load_result(study_dir, n, CHOICE_SEED) for n in CHOICES[choice]]
+    if any(r is None for r in results):
+        return None
+    best = max(range(len(results)), key=lambda i: results[i]['val_top1'])
+    return CHOICES[choice][best]
 
 
 def _stats(values: Sequence[float]) -> Dict:
@@ -422,7 +516,27 @@ CLAIMS: Dict[str, Tuple[Tuple[str, str, str], ...]] = dict(
                for s in BETA),
     theta=tuple((f'{s.label} against the demo\'s theta 2', s.name, 'dccd')
                 for s in THETA),
-    beta_question=_factor_claims())
+    beta_question=_factor_claims(),
+    # 'ccs' and 'ccs_kd' name the candidate chosen on val (CHOICES)
+    ccs=(
+        ('CE + CCS helps the student', 'ccs', 'student'),
+        ('CCS against CCD, each alone with CE', 'ccs', 'ccd'),
+        ('CCS on top of KD', 'ccs_kd', 'kd'),
+        ('DCCD against CCS + KD', 'dccd', 'ccs_kd'),
+        ('CCD + KD (two views) against CCS + KD', 'ccd_kd', 'ccs_kd'),
+    ))
+CLAIMS['pdd'] = (
+    ('DCCD against KD, the gated student', 'pdd_dccd', 'pdd_kd'),
+    ('DCCD against KD, the dense student', 'pdd_dccd_dense', 'pdd_kd_dense'),
+    ('the masks, under KD', 'pdd_kd', 'pdd_kd_dense'),
+    ('the masks, under DCCD', 'pdd_dccd', 'pdd_dccd_dense'),
+    ("the masks, under the authors' objective", 'pdd_authors',
+     'pdd_authors_dense'),
+)
+#: Reference rows a group's table shows beside its own settings, at the
+#: group's seeds.
+REFERENCE_ROWS: Dict[str, Tuple[str, ...]] = dict(
+    ccs=('student', 'kd', 'ccd', 'ccd_kd', 'dccd'))
 METRICS = (('val_top1', 'val top-1 (%)'), ('test_top1', 'test top-1 (%)'),
            ('mean_abs_channel_corr', 'mean abs rho (ours)'),
            ('mean_dist_to_gm', 'dist. to GM (fig. 8b)'),
@@ -656,6 +770,55 @@ def format_loss_scale(table: Dict[str, Dict]) -> str:
     return '\n'.join(lines)
 
 
+def _chosen_settings(study_dir: str, settings: Sequence[Setting]
+                     ) -> Tuple[List[Setting], List[str]]:
+    """``settings`` with each choice's candidates replaced by the chosen
+    one (left out while undecided), and the choices among them."""
+    kept, sweep = [], []
+    for s in settings:
+        choice = next((c for c, names in CHOICES.items() if s.name in names),
+                      None)
+        if choice is None:
+            kept.append(s)
+        elif choice not in sweep:
+            sweep.append(choice)
+            chosen = chosen_setting(study_dir, choice)
+            if chosen is not None:
+                kept.append(SETTINGS[chosen])
+    return kept, sweep
+
+
+def _resolve_claims(study_dir: str, claims):
+    """Claims with every choice name replaced by its chosen setting
+    (claims of an undecided choice left out)."""
+    resolved = []
+    for claim, a, b in claims:
+        a, b = (chosen_setting(study_dir, n) if n in CHOICES else n
+                for n in (a, b))
+        if a is not None and b is not None:
+            resolved.append((claim, a, b))
+    return tuple(resolved)
+
+
+def _format_sweep(study_dir: str, choices: Sequence[str]) -> str:
+    """The candidates of each choice at the choice seed: the val top-1
+    that chose (the test top-1 shown, not used)."""
+    lines = [
+        f'### weights chosen on val (seed {CHOICE_SEED})\n',
+        '| candidate | val top-1 (%) | test top-1 (%) | chosen |',
+        '| --- | ---: | ---: | :---: |'
+    ]
+    for choice in choices:
+        chosen = chosen_setting(study_dir, choice)
+        for name in CHOICES[choice]:
+            r = load_result(study_dir, name, CHOICE_SEED)
+            val, test = ('—', '—') if r is None else (
+                f'{r["val_top1"]:.2f}', f'{r["test_top1"]:.2f}')
+            lines.append(f'| {SETTINGS[name].label} | {val} | {test} | '
+                         f'{"yes" if name == chosen else ""} |')
+    return '\n'.join(lines) + '\n'
+
+
 def write_report(study_dir: str, out_dir: str, groups: Sequence[str],
                  seeds: Sequence[int]) -> Dict[str, str]:
     """Write ``study.md`` (every group's table, its claims, the loss scales)
@@ -667,15 +830,25 @@ def write_report(study_dir: str, out_dir: str, groups: Sequence[str],
     os.makedirs(out_dir, exist_ok=True)
     parts = []
     for group in groups:
-        table = collect(study_dir, GROUPS[group], seeds)
+        settings, sweep = _chosen_settings(study_dir, GROUPS[group])
+        references = [SETTINGS[n] for n in REFERENCE_ROWS.get(group, ())]
+        table = collect(study_dir, references + settings, seeds)
         parts.append(f'## {group}\n\n{format_group(table)}\n')
-        claims = CLAIMS[group]
+        if sweep:
+            parts.append(_format_sweep(study_dir, sweep))
+        claims = _resolve_claims(study_dir, CLAIMS[group])
         outside = {name for _, a, b in claims for name in (a, b)} - set(table)
         references = collect(study_dir,
                              [SETTINGS[n] for n in sorted(outside)], seeds)
         parts.append('### claims\n\n'
                      f'{format_claims({**table, **references}, claims)}\n')
-        parts.append(f'### loss scales\n\n{format_loss_scale(table)}\n')
+        own = {s.name: table[s.name] for s in settings}
+        parts.append(f'### loss scales\n\n{format_loss_scale(own)}\n')
+        arms = [s for s in settings if s.pdd]
+        if arms:
+            from .pdd_study import format_pdd
+            parts.append(
+                format_pdd(study_dir, arms, seeds, ('pdd_dccd', 'pdd_kd')))
     paths = plot_pictures(study_dir, out_dir, seeds)
     paths['md'] = osp.join(out_dir, 'study.md')
     with open(paths['md'], 'w') as f:

@@ -14,3 +14,11 @@ teacher = dict(
         in_channels=64,
         loss=dict(type='CrossEntropyLoss', loss_weight=1.0)))
 student = dict(teacher, backbone=dict(type='CIFARResNet', depth=8, in_channels=1))
+# The claims study's PDD group: the PDD authors' resnet20 (their student:
+# zero-padded shortcuts, widening at the last block of stages 1 and 2) on
+# one grey channel, with PDD channel masks (m ~ N(0, 1) x 0.001).
+pdd_student = dict(
+    student,
+    backbone=dict(
+        type='PrunablePDDCIFARResNet', depth=20, in_channels=1,
+        use_masks=True))

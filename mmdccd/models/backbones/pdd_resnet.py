@@ -154,6 +154,9 @@ class PDDCIFARResNet(TrainReturnsSelfMixin, BaseBackbone):
         out_indices (Sequence[int]): Stages (0..2) whose outputs are
             returned. Defaults to ``(2, )``: the ``(N, C, 8, 8)`` map for a
             32 x 32 input.
+        in_channels (int): Channels of the input images (the authors' code
+            hard-codes 3; 1 for grey images such as Fashion-MNIST).
+            Defaults to 3.
         init_cfg (list[dict], optional): Defaults to the authors' init.
     """
 
@@ -161,6 +164,7 @@ class PDDCIFARResNet(TrainReturnsSelfMixin, BaseBackbone):
                  depth: int = 20,
                  widths: Optional[Sequence[int]] = None,
                  out_indices: Sequence[int] = (2, ),
+                 in_channels: int = 3,
                  init_cfg: Optional[List[dict]] = PDD_RESNET_INIT) -> None:
         super().__init__(init_cfg=init_cfg)
         if depth not in PDD_RESNET_WIDTHS:
@@ -178,7 +182,8 @@ class PDDCIFARResNet(TrainReturnsSelfMixin, BaseBackbone):
         self.depth = depth
         self.blocks_per_stage = n
         self.out_indices = tuple(out_indices)
-        self.conv1 = nn.Conv2d(3, widths[0], 3, padding=1, bias=False)
+        self.conv1 = nn.Conv2d(
+            in_channels, widths[0], 3, padding=1, bias=False)
         self.bn1 = nn.BatchNorm2d(widths[0])
         self.res_layers = []
         for s in range(3):
@@ -201,7 +206,7 @@ class PDDCIFARResNet(TrainReturnsSelfMixin, BaseBackbone):
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         """Args:
-            x (torch.Tensor): Images, ``(N, 3, 32, 32)``.
+            x (torch.Tensor): Images, ``(N, in_channels, 32, 32)``.
 
         Returns:
             tuple[torch.Tensor]: Stage outputs of ``out_indices``.

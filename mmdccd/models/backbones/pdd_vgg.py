@@ -46,6 +46,8 @@ class PDDCIFARVGG(TrainReturnsSelfMixin, BaseBackbone):
             Defaults to 512.
         dropout (float): Dropout probability before each hidden linear
             layer. Defaults to 0.5 (``nn.Dropout()``).
+        in_channels (int): Channels of the input images (the authors' code
+            hard-codes 3; 1 for grey images). Defaults to 3.
         init_cfg (list[dict], optional): Defaults to the authors' conv init.
     """
 
@@ -54,6 +56,7 @@ class PDDCIFARVGG(TrainReturnsSelfMixin, BaseBackbone):
                  widths: Optional[Sequence[Sequence[int]]] = None,
                  hidden_channels: int = 512,
                  dropout: float = 0.5,
+                 in_channels: int = 3,
                  init_cfg: Optional[List[dict]] = BENCHMARK_INIT) -> None:
         super().__init__(init_cfg=init_cfg)
         if depth not in VGG_ARCHS:
@@ -67,7 +70,6 @@ class PDDCIFARVGG(TrainReturnsSelfMixin, BaseBackbone):
                 f'like {VGG_ARCHS[depth]}, got {arch}.')
         self.depth = depth
         self.arch = arch
-        in_channels = 3
         for i, block_widths in enumerate(arch):
             block = make_vgg_block(in_channels, block_widths)
             block.append(nn.ReLU(inplace=True))
@@ -81,7 +83,7 @@ class PDDCIFARVGG(TrainReturnsSelfMixin, BaseBackbone):
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor]:
         """Args:
-            x (torch.Tensor): Images, ``(N, 3, 32, 32)``.
+            x (torch.Tensor): Images, ``(N, in_channels, 32, 32)``.
 
         Returns:
             tuple[torch.Tensor]: The ``(N, hidden_channels)`` output of the

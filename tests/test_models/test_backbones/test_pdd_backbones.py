@@ -155,3 +155,23 @@ def test_forward_shapes_and_errors():
         MODELS.build(dict(type='PDDCIFARResNet', depth=20, widths=[16] * 9))
     with pytest.raises(ValueError, match='expected depth in'):
         MODELS.build(dict(type='PDDCIFARResNet', depth=32))
+
+
+def test_grey_inputs_change_only_the_stem():
+    """``in_channels=1`` (Fashion-MNIST): the stem reads one channel; the
+    counts drop by the stem's other two input channels alone."""
+    for type_, depth, stem in (('PDDCIFARResNet', 20, 'conv1'),
+                               ('PDDCIFARVGG', 11, 'block0.0')):
+        rgb = MODELS.build(dict(type=type_, depth=depth)).eval()
+        grey = MODELS.build(dict(type=type_, depth=depth,
+                                 in_channels=1)).eval()
+        conv = grey.get_submodule(stem)
+        assert conv.in_channels == 1
+        assert grey(torch.randn(2, 1, 32, 32))[0].shape == \
+            rgb(torch.randn(2, 3, 32, 32))[0].shape
+        k = conv.kernel_size[0] * conv.kernel_size[1]
+        assert count_parameters(rgb) - count_parameters(grey) == \
+            2 * k * conv.out_channels
+    masked = MODELS.build(
+        dict(type='PrunablePDDCIFARResNet', depth=20, in_channels=1))
+    assert masked(torch.randn(2, 1, 28, 28))[0].shape == (2, 64, 7, 7)
