@@ -44,8 +44,9 @@ def write_result(study_dir: str, name: str, seed: int, **result) -> None:
 
 
 def test_ccs_settings_change_only_the_weight():
-    assert study.CHOICES['ccs'] == ('ccs_w1', 'ccs_w10', 'ccs_w100')
-    for w in (1, 10, 100):
+    assert study.CHOICES['ccs'] == ('ccs_w0.1', 'ccs_w1', 'ccs_w10',
+                                    'ccs_w100')
+    for w in (0.1, 1, 10, 100):
         for name, config in (('ccs', study.CCS_CONFIG),
                              ('ccs_kd', study.CCS_KD_CONFIG)):
             s = study.SETTINGS[f'{name}_w{w}']
@@ -76,8 +77,9 @@ def test_the_weight_is_chosen_on_val_at_seed_0(tmp_path, monkeypatch):
     monkeypatch.setattr(
         study, 'run_setting', lambda s, k, *a, **kw: ran.append(
             (s.name, k)) or write_result(study_dir, s.name, k, val_top1={
-                'ccs_w1': 80.0, 'ccs_w10': 85.0, 'ccs_w100': 70.0,
-                'ccs_kd_w1': 86.0, 'ccs_kd_w10': 84.0, 'ccs_kd_w100': 60.0
+                'ccs_w0.1': 79.0, 'ccs_w1': 80.0, 'ccs_w10': 85.0,
+                'ccs_w100': 70.0, 'ccs_kd_w0.1': 85.0, 'ccs_kd_w1': 86.0,
+                'ccs_kd_w10': 84.0, 'ccs_kd_w100': 60.0
             }.get(s.name, 0.0), test_top1=90.0))
     with pytest.raises(ValueError, match='add 0 to --seeds'):
         study.run_study(settings, [1], None, study_dir)
