@@ -30,8 +30,8 @@ fix below is numbered as in docs/design.md section 3 and has its own test in
    ``Runner.resume`` (the user's own run) unpickles it with a warning. URLs
    keep ``weights_only=True``. The same fix makes saving crash-safe:
    temporary file and :func:`os.replace`, ``last_checkpoint`` replaced
-   atomically, old checkpoints deleted only after the new one is complete,
-   and auto-resume from the newest complete checkpoint.
+   atomically, old checkpoints (the previous best of ``save_best`` too)
+   deleted only after the new one is complete, and auto-resume from the newest complete checkpoint.
 5. ``torch.distributed.launch`` passes ``--local-rank``; our tools accept
    both spellings (see ``tools/train.py``), nothing to patch here.
 
@@ -272,6 +272,10 @@ def _patch_checkpoints() -> None:
         checkpoint.find_latest_loadable_checkpoint
     CheckpointHook._save_checkpoint_with_step = \
         checkpoint.save_checkpoint_with_step
+    save_best = CheckpointHook._save_best_checkpoint
+    if not getattr(save_best, '_mmdccd_keeps_old_best', False):
+        CheckpointHook._save_best_checkpoint = \
+            checkpoint.keep_old_best_until_saved(save_best)
     runner = runner_module.Runner
     if not getattr(runner.resume, '_mmdccd_trusted', False):
         runner.resume = _resume_trusted(runner.resume)

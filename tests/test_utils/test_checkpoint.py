@@ -8,6 +8,7 @@ import mmdccd  # noqa: F401  (applies mmdccd.compat)
 import numpy as np
 import pytest
 import torch
+from mmengine.evaluator import BaseMetric
 from mmengine.logging import HistoryBuffer
 from mmengine.runner import load_checkpoint
 
@@ -167,3 +168,81 @@ def test_allow_pickle_flag_sets_the_variable(monkeypatch):
     assert not ckpt.pickle_allowed()
     assert parser.parse_args(['--allow-pickle']).allow_pickle is True
     assert os.environ[ckpt.ALLOW_PICKLE_ENV] == '1' and ckpt.pickle_allowed()
+
+
+class RisingScore(BaseMetric):
+    """A validation metric whose score rises at every evaluation, so that
+    every validation writes a new best checkpoint."""
+
+    def __init__(self):
+        super().__init__()
+        self.evaluations = 0
+
+    def process(self, data_batch, data_samples):
+        self.results.append(0)
+
+    def compute_metrics(self, results):
+        self.evaluations += 1
+        return dict(score=float(self.evaluations))
+
+
+def best_runner(work_dir, max_iters, **kwargs):
+    """A toy run that validates and saves the best checkpoint (``score``,
+    greater is better) at every iteration."""
+    return utils.toy_runner(
+        work_dir,
+        max_iters,
+        val_dataloader=dict(
+            dataset=[dict(inputs=torch.ones(2))] * 2,
+            sampler=dict(type='DefaultSampler', shuffle=False),
+            batch_size=2,
+            collate_fn=dict(type='pseudo_collate')),
+        val_cfg=dict(),
+        val_evaluator=[RisingScore()],
+        checkpoint_kwargs=dict(save_best='score', rule='greater'),
+        val_interval=1,
+        **kwargs)
+
+
+def best_files(work_dir):
+    return sorted(f for f in os.listdir(work_dir) if f.startswith('best_'))
+
+
+def test_save_best_removes_the_old_best_after_the_new_one(tmp_path):
+    work_dir = str(tmp_path)
+    runner = best_runner(work_dir, 3)
+    runner.train()
+    assert runner.val_evaluator.metrics[0].evaluations == 3
+    # one best checkpoint, the last evaluation's (the score rose every time)
+    assert best_files(work_dir) == ['best_score_iter_3.pth']
+    assert ckpt.is_complete_checkpoint(
+        osp.join(work_dir, 'best_score_iter_3.pth'))
+
+
+@pytest.mark.parametrize('fixed', [True, False])
+def test_crash_mid_save_best_keeps_the_previous_best(tmp_path, monkeypatch,
+                                                      fixed):
+    from mmengine.hooks import CheckpointHook
+    if not fixed:  # mmengine's own order: remove the old best, then save
+        monkeypatch.setattr(CheckpointHook, '_save_best_checkpoint',
+                            CheckpointHook._save_best_checkpoint.__wrapped__)
+    work_dir = str(tmp_path)
+    real_replace = os.replace
+
+    def killed(src, dst):  # the process dies after half the new best
+        if osp.basename(dst) == 'best_score_iter_2.pth':
+            with open(src, 'r+b') as f:
+                f.truncate(osp.getsize(src) // 2)
+            raise KeyboardInterrupt('killed mid-save')
+        real_replace(src, dst)
+
+    monkeypatch.setattr(ckpt.os, 'replace', killed)
+    with pytest.raises(KeyboardInterrupt):
+        best_runner(work_dir, 2).train()
+    if fixed:
+        # the previous best stays, complete, until a new one is in place
+        assert best_files(work_dir) == ['best_score_iter_1.pth']
+        assert ckpt.is_complete_checkpoint(
+            osp.join(work_dir, 'best_score_iter_1.pth'))
+    else:
+        assert best_files(work_dir) == []
