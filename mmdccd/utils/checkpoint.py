@@ -337,7 +337,8 @@ def keep_old_best_until_saved(save_best: Callable) -> Callable:
         finally:
             # the instance attributes shadowed the backend's own methods
             del backend.remove, backend.rmtree
-        current = {hook.best_ckpt_path,
+        # one key indicator: best_ckpt_path; several: best_ckpt_path_dict
+        current = {getattr(hook, 'best_ckpt_path', None),
                    *getattr(hook, 'best_ckpt_path_dict', {}).values()}
         for how, path in held_back:
             if path not in current:

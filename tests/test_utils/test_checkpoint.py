@@ -186,9 +186,9 @@ class RisingScore(BaseMetric):
         return dict(score=float(self.evaluations))
 
 
-def best_runner(work_dir, max_iters, **kwargs):
+def best_runner(work_dir, max_iters, save_best='score', **kwargs):
     """A toy run that validates and saves the best checkpoint (``score``,
-    greater is better) at every iteration."""
+    greater is better; none with ``save_best=None``) at every iteration."""
     return utils.toy_runner(
         work_dir,
         max_iters,
@@ -199,7 +199,7 @@ def best_runner(work_dir, max_iters, **kwargs):
             collate_fn=dict(type='pseudo_collate')),
         val_cfg=dict(),
         val_evaluator=[RisingScore()],
-        checkpoint_kwargs=dict(save_best='score', rule='greater'),
+        checkpoint_kwargs=dict(save_best=save_best, rule='greater'),
         val_interval=1,
         **kwargs)
 
@@ -217,6 +217,13 @@ def test_save_best_removes_the_old_best_after_the_new_one(tmp_path):
     assert best_files(work_dir) == ['best_score_iter_3.pth']
     assert ckpt.is_complete_checkpoint(
         osp.join(work_dir, 'best_score_iter_3.pth'))
+
+
+def test_validation_without_save_best(tmp_path):
+    runner = best_runner(str(tmp_path), 2, save_best=None)
+    runner.train()
+    assert runner.iter == 2 and runner.val_evaluator.metrics[0].evaluations
+    assert best_files(str(tmp_path)) == []
 
 
 @pytest.mark.parametrize('fixed', [True, False])
