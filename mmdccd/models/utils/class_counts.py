@@ -137,7 +137,7 @@ def check_logit_classes(student: nn.Module, teacher: nn.Module,
     if found_s.count != found_t.count:
         raise ValueError(
             f'the logit terms {terms} compare class distributions, '
-            f'but the teacher has {found_t.count} classes (teacher.'
-            f'{found_t.source}) and the student {found_s.count} '
-            f'(architecture.{found_s.source}). Give both the same number of '
+            f'but the teacher has {found_t.count} classes and the student '
+            f'{found_s.count} (read from teacher.{found_t.source} and '
+            f'architecture.{found_s.source}). Give both the same number of '
             'classes, or use feature terms only (DCCD: terms=(\'ccd\',)).')

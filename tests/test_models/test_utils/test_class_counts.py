@@ -45,8 +45,8 @@ def test_check_logit_classes_names_both_counts():
         check_logit_classes(student, teacher, dict(loss_kd=KLDivergence()))
     assert str(error.value).startswith(
         "the logit terms ['loss_kd'] compare class distributions, but the "
-        'teacher has 10 classes (teacher.model.fc.out_features) and the '
-        'student 3 (architecture.head.num_classes).')
+        'teacher has 10 classes and the student 3 (read from '
+        'teacher.model.fc.out_features and architecture.head.num_classes).')
     # feature terms compare no classes
     check_logit_classes(student, teacher,
                         dict(loss_ccd=ChannelContrastiveLoss()))
