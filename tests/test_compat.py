@@ -206,9 +206,9 @@ def test_mmrazor_import_raises_the_recursion_limit_without_compat():
 
 LIMIT_AFTER_IMPORT = textwrap.dedent("""
     import inspect, sys, time, unittest.mock
-    sys.setrecursionlimit({limit})
+    print('BEFORE', sys.getrecursionlimit())
     import mmdccd
-    print('LIMIT', sys.getrecursionlimit())
+    print('AFTER', sys.getrecursionlimit())
     start = time.perf_counter()
     try:
         inspect.unwrap(unittest.mock.call)
@@ -218,11 +218,10 @@ LIMIT_AFTER_IMPORT = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize('limit', [1000, 3000])
-def test_import_mmdccd_leaves_the_recursion_limit(limit):
-    proc = run_python(LIMIT_AFTER_IMPORT.format(limit=limit))
+def test_import_mmdccd_leaves_the_recursion_limit():
+    proc = run_python(LIMIT_AFTER_IMPORT)
     assert proc.returncode == 0, proc.stdout
-    assert f'LIMIT {limit}\n' in proc.stdout
+    assert 'BEFORE 1000\nAFTER 1000\n' in proc.stdout
     # mock.call's __getattr__ makes a new wrapper at every step: unwrap stops
     # at the recursion limit (1000 steps), not after 2**20
     assert 'UNWRAP ValueError wrapper loop when unwrapping call' in \

@@ -13,6 +13,7 @@ content.
 (:func:`describe_settings`) and refuses to average different ones.
 """
 import argparse
+import copy
 import hashlib
 import json
 import os.path as osp
@@ -82,7 +83,7 @@ def seed_settings(config: str,
     """
     from mmengine.config import Config
     file_cfg = Config.fromfile(config)
-    cfg = Config.fromfile(config)
+    cfg = copy.deepcopy(file_cfg)
     cfg.merge_from_dict(parse_cfg_options(cfg_options))
     resolved = json.dumps(cfg.to_dict(), sort_keys=True, default=repr)
     schedule = _schedule(cfg)

@@ -324,18 +324,25 @@ class _Run:
             [f'seed {self.seed}: full log {self.log_path}'])
 
 
+def progress_line(text: str) -> Optional[str]:
+    """Where the latest mmengine training line of ``text`` is, with its
+    ETA (``'Iter(train) [  2/240] eta: 0:01:02'``), or None."""
+    found = _PROGRESS.findall(text)
+    return ' '.join(found[-1]) if found else None
+
+
 def _show_progress(run: _Run, log: Callable[[str], None]) -> None:
-    """Log the run's latest mmengine training line (where, ETA), once."""
+    """Log the run's latest progress line, once."""
     try:
         with open(run.log_path, 'rb') as f:
             f.seek(max(0, osp.getsize(run.log_path) - 8192))
             text = f.read().decode(errors='replace')
     except OSError:
         return
-    found = _PROGRESS.findall(text)
-    if found and found[-1] != run.shown:
-        run.shown = found[-1]
-        log(f'seed {run.seed}: {" ".join(found[-1])}')
+    line = progress_line(text)
+    if line is not None and line != run.shown:
+        run.shown = line
+        log(f'seed {run.seed}: {line}')
 
 
 def _next_log(work_dir: str) -> str:

@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from mmdccd.experiments.seed_settings import seed_settings, write_settings
-from mmdccd.experiments.seeds import SeedSettingsError
+from mmdccd.experiments.seeds import SeedSettingsError, progress_line
 from tests.utils import (config_path, data_root_options, load_tool,
                          make_image_folder)
 
@@ -60,6 +60,10 @@ def test_runs_and_crash(runs):
                                    'iter_2.pth'))
     with open(osp.join(runs['root'], 'seed_2', 'run_1.log')) as f:
         assert 'iter_1.pth' in f.read()
+    # what the console shows of a running seed, from mmengine's real lines
+    with open(osp.join(runs['root'], 'seed_0', 'run_1.log')) as f:
+        assert re.fullmatch(r'Iter\(train\) \[2/2\] eta: 0:00:00',
+                            progress_line(f.read()))
 
 
 def test_summary_reports_the_crash_and_the_missing_seed(runs, capsys):
