@@ -106,22 +106,30 @@ def test_runner_resume_loads_weights_only(tmp_path):
         ['log_history'].numpy())
 
 
-def test_kill_mid_save_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
-    work_dir = str(tmp_path)
-    toy_runner(work_dir, 1, max_keep_ckpts=1).train()
-    first = osp.join(work_dir, 'iter_1.pth')
-    assert open(osp.join(work_dir, 'last_checkpoint')).read() == first
-
+def kill_mid_save(monkeypatch, name):
+    """Make the save of the checkpoint file ``name`` die after half of its
+    bytes (the moment before ``os.replace`` puts it in place); returns the
+    real ``os.replace``."""
     real_replace = os.replace
 
-    def killed(src, dst):  # the process dies after half the bytes
-        if dst.endswith('iter_2.pth'):
+    def killed(src, dst):
+        if osp.basename(dst) == name:
             with open(src, 'r+b') as f:
                 f.truncate(osp.getsize(src) // 2)
             raise KeyboardInterrupt('killed mid-save')
         real_replace(src, dst)
 
     monkeypatch.setattr(ckpt.os, 'replace', killed)
+    return real_replace
+
+
+def test_kill_mid_save_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
+    work_dir = str(tmp_path)
+    toy_runner(work_dir, 1, max_keep_ckpts=1).train()
+    first = osp.join(work_dir, 'iter_1.pth')
+    assert open(osp.join(work_dir, 'last_checkpoint')).read() == first
+
+    real_replace = kill_mid_save(monkeypatch, 'iter_2.pth')
     with pytest.raises(KeyboardInterrupt):
         toy_runner(work_dir, 2, resume=True, max_keep_ckpts=1).train()
     monkeypatch.setattr(ckpt.os, 'replace', real_replace)
@@ -234,16 +242,7 @@ def test_crash_mid_save_best_keeps_the_previous_best(tmp_path, monkeypatch,
         monkeypatch.setattr(CheckpointHook, '_save_best_checkpoint',
                             CheckpointHook._save_best_checkpoint.__wrapped__)
     work_dir = str(tmp_path)
-    real_replace = os.replace
-
-    def killed(src, dst):  # the process dies after half the new best
-        if osp.basename(dst) == 'best_score_iter_2.pth':
-            with open(src, 'r+b') as f:
-                f.truncate(osp.getsize(src) // 2)
-            raise KeyboardInterrupt('killed mid-save')
-        real_replace(src, dst)
-
-    monkeypatch.setattr(ckpt.os, 'replace', killed)
+    kill_mid_save(monkeypatch, 'best_score_iter_2.pth')
     with pytest.raises(KeyboardInterrupt):
         best_runner(work_dir, 2).train()
     if fixed:
