@@ -30,10 +30,24 @@ fix below is numbered as in docs/design.md section 3 and has its own test in
    ``Runner.resume`` (the user's own run) unpickles it with a warning. URLs
    keep ``weights_only=True``. The same fix makes saving crash-safe:
    temporary file and :func:`os.replace`, ``last_checkpoint`` replaced
-   atomically, old checkpoints deleted only after the new one is complete,
-   and auto-resume from the newest complete checkpoint.
+   atomically, old checkpoints (the previous best of ``save_best`` too)
+   deleted only after the new one is complete, and auto-resume from the newest complete checkpoint.
 5. ``torch.distributed.launch`` passes ``--local-rank``; our tools accept
    both spellings (see ``tools/train.py``), nothing to patch here.
+
+(Fixes 6-9 are in the parts they concern; docs/design.md lists them.)
+
+10. Importing ``mmrazor.models`` calls ``sys.setrecursionlimit(2**20)``
+    (``mmrazor/structures/graph/channel_flow.py`` and
+    ``models/task_modules/tracer/fx_tracer.py``), for everyone who imports
+    mmdccd: a runaway recursion then overflows the C stack instead of raising
+    :class:`RecursionError`, and :func:`inspect.unwrap` walks up to a million
+    wrappers (``unittest.mock.call``). The limit is put back after the
+    import; mmrazor's tracers and channel analyzer, the code that wanted the
+    deep limit, raise it only for the duration of their call
+    (:func:`deep_recursion`). The import's other interpreter-wide changes
+    are not mmrazor's (scipy's filters for its own warnings,
+    ``KMP_INIT_AT_FORK`` set when an OpenMP runtime loads) and stay.
 """
 import functools
 import importlib
@@ -49,6 +63,20 @@ from typing import Callable, Iterator
 import torch
 
 _QUANT_MODULE = 'mmrazor.structures.quantization.backend_config'
+#: The recursion limit mmrazor sets at import, which its tracers get back
+#: for the duration of a call (fix 10).
+TRACER_RECURSION_LIMIT = 2**20
+#: ``(module, class, method)`` of mmrazor that recurse as deep as
+#: the graph of the traced model (fix 10).
+_DEEP_RECURSION_METHODS = (
+    ('mmrazor.models.task_modules.tracer.fx_tracer', 'FxTracer', 'trace'),
+    ('mmrazor.models.task_modules.tracer.fx.custom_tracer', 'CustomTracer',
+     'trace'),
+    ('mmrazor.models.task_modules.tracer.backward_tracer', 'BackwardTracer',
+     'trace'),
+    ('mmrazor.models.task_modules.tracer.channel_analyzer', 'ChannelAnalyzer',
+     'analyze'),
+)
 TESTED_MMCV = '2.1.0'
 _applied = False
 
@@ -244,9 +272,49 @@ def _patch_checkpoints() -> None:
         checkpoint.find_latest_loadable_checkpoint
     CheckpointHook._save_checkpoint_with_step = \
         checkpoint.save_checkpoint_with_step
+    save_best = CheckpointHook._save_best_checkpoint
+    if not getattr(save_best, '_mmdccd_keeps_old_best', False):
+        CheckpointHook._save_best_checkpoint = \
+            checkpoint.keep_old_best_until_saved(save_best)
     runner = runner_module.Runner
     if not getattr(runner.resume, '_mmdccd_trusted', False):
         runner.resume = _resume_trusted(runner.resume)
+
+
+@contextmanager
+def recursion_limit_kept() -> Iterator[None]:
+    """Fix 10: whatever the body sets, leave :func:`sys.getrecursionlimit`
+    as it was before it."""
+    limit = sys.getrecursionlimit()
+    try:
+        yield
+    finally:
+        if sys.getrecursionlimit() != limit:
+            sys.setrecursionlimit(limit)
+
+
+def deep_recursion(method: Callable) -> Callable:
+    """Fix 10: run ``method`` under mmrazor's recursion limit of ``2**20``
+    (or the current one if higher) and put the limit back afterwards."""
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with recursion_limit_kept():
+            sys.setrecursionlimit(
+                max(sys.getrecursionlimit(), TRACER_RECURSION_LIMIT))
+            return method(*args, **kwargs)
+
+    wrapper._mmdccd_deep_recursion = True
+    return wrapper
+
+
+def _patch_tracers() -> None:
+    """Fix 10: mmrazor's tracers get the deep limit during their calls."""
+    for module_name, class_name, method_name in _DEEP_RECURSION_METHODS:
+        owner = getattr(importlib.import_module(module_name), class_name)
+        method = owner.__dict__[method_name]
+        if not getattr(method, '_mmdccd_deep_recursion', False):
+            setattr(owner, method_name, deep_recursion(method))
 
 
 def apply() -> None:
@@ -260,7 +328,10 @@ def apply() -> None:
     _patch_quantization()
     _patch_package_lookup()
     _patch_checkpoints()
-    with _tested_mmcv_version():
+    with _tested_mmcv_version(), recursion_limit_kept():
         importlib.import_module('mmpretrain')
         importlib.import_module('mmrazor')
+        # the modules that raise the recursion limit at import (fix 10)
+        importlib.import_module('mmrazor.models')
+    _patch_tracers()
     _applied = True

@@ -1,6 +1,6 @@
-"""Each fix of mmdccd.compat (docs/design.md section 3, fixes 1-5) is needed: the
-same step fails without ``import mmdccd`` (checked in a fresh interpreter)
-and works with it."""
+"""Each fix of mmdccd.compat (docs/design.md section 3, fixes 1-5 and 10)
+is needed: the same step fails without ``import mmdccd`` (checked in a fresh
+interpreter) and works with it."""
 import os
 import os.path as osp
 import pickle
@@ -181,3 +181,80 @@ def test_train_resume_flag_forms():
     assert module.parse_args(['cfg.py', '--resume']).resume == 'auto'
     assert module.parse_args(['cfg.py', '--resume',
                               'a.pth']).resume == 'a.pth'
+
+
+# --- fix 10: the interpreter's recursion limit ---------------------------
+
+STANDALONE_COMPAT = textwrap.dedent("""
+    import importlib.util, sys
+    spec = importlib.util.spec_from_file_location('_compat', {path!r})
+    compat = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(compat)
+    compat._patch_quantization()  # fix 1 only, so that mmrazor imports
+    import mmrazor.models
+    print('LIMIT', sys.getrecursionlimit())
+""")
+
+
+def test_mmrazor_import_raises_the_recursion_limit_without_compat():
+    path = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
+                    'mmdccd', 'compat.py')
+    proc = run_python(STANDALONE_COMPAT.format(path=path))
+    assert proc.returncode == 0, proc.stdout
+    assert 'LIMIT 1048576' in proc.stdout  # 2**20, for the whole process
+
+
+LIMIT_AFTER_IMPORT = textwrap.dedent("""
+    import inspect, sys, time, unittest.mock
+    print('BEFORE', sys.getrecursionlimit())
+    import mmdccd
+    print('AFTER', sys.getrecursionlimit())
+    start = time.perf_counter()
+    try:
+        inspect.unwrap(unittest.mock.call)
+    except ValueError as error:
+        print('UNWRAP', type(error).__name__, error)
+    print('SECONDS', time.perf_counter() - start)
+""")
+
+
+def test_import_mmdccd_leaves_the_recursion_limit():
+    proc = run_python(LIMIT_AFTER_IMPORT)
+    assert proc.returncode == 0, proc.stdout
+    assert 'BEFORE 1000\nAFTER 1000\n' in proc.stdout
+    # mock.call's __getattr__ makes a new wrapper at every step: unwrap stops
+    # at the recursion limit (1000 steps), not after 2**20
+    assert 'UNWRAP ValueError wrapper loop when unwrapping call' in \
+        proc.stdout
+    seconds = float(proc.stdout.split('SECONDS ')[1].split()[0])
+    assert seconds < 2.0
+
+
+def test_mmrazor_tracers_get_the_deep_limit_during_their_call():
+    import sys
+
+    from mmrazor.models.task_modules.tracer import (BackwardTracer,
+                                                     ChannelAnalyzer)
+    from mmrazor.models.task_modules.tracer.fx_tracer import FxTracer
+
+    seen = []
+
+    class Net(torch.nn.Module):
+
+        def __init__(self):
+            super().__init__()
+            self.conv = torch.nn.Conv2d(3, 4, 3)
+            self.bn = torch.nn.BatchNorm2d(4)
+
+        def forward(self, x):
+            seen.append(sys.getrecursionlimit())
+            return self.bn(self.conv(x))
+
+    before = sys.getrecursionlimit()
+    assert before < 2**20
+    BackwardTracer(loss_calculator=dict(
+        type='ImageClassifierPseudoLoss')).trace(Net())
+    FxTracer().trace(Net())
+    ChannelAnalyzer(tracer_type='FxTracer').analyze(Net())
+    assert seen and set(seen) == {2**20}
+    assert sys.getrecursionlimit() == before

@@ -219,11 +219,16 @@ def toy_runner(work_dir: str,
                batch_size: int = 2,
                lr: float = 0.1,
                max_keep_ckpts: int = -1,
+               checkpoint_kwargs: Optional[dict] = None,
+               val_interval: int = 1000,
                **kwargs):
     """An mmengine Runner of ``max_iters`` SGD iterations on copies of
     ``inputs`` (default ``ones(2)``) that saves a checkpoint every
-    iteration; ``model`` defaults to :func:`toy_model`; ``kwargs`` go to the
-    Runner (``resume``, ``custom_hooks``, ``param_scheduler``...)."""
+    iteration; ``model`` defaults to :func:`toy_model`;
+    ``checkpoint_kwargs`` go to its ``CheckpointHook`` (``save_best``...),
+    ``val_interval`` to its ``train_cfg`` (mmengine's default 1000),
+    ``kwargs`` to the Runner (``resume``, ``custom_hooks``,
+    ``param_scheduler``...)."""
     import torch
     from mmengine.runner import Runner
     return Runner(
@@ -236,13 +241,15 @@ def toy_runner(work_dir: str,
             batch_size=batch_size,
             collate_fn=dict(type='pseudo_collate')),
         optim_wrapper=dict(optimizer=dict(type='SGD', lr=lr)),
-        train_cfg=dict(by_epoch=False, max_iters=max_iters),
+        train_cfg=dict(
+            by_epoch=False, max_iters=max_iters, val_interval=val_interval),
         default_hooks=dict(
             checkpoint=dict(
                 type='CheckpointHook',
                 interval=1,
                 by_epoch=False,
-                max_keep_ckpts=max_keep_ckpts)),
+                max_keep_ckpts=max_keep_ckpts,
+                **(checkpoint_kwargs or {}))),
         default_scope='mmengine',
         experiment_name=f'toy_{os.getpid()}_{next(_TOY_RUN_IDS)}',
         **kwargs)

@@ -20,6 +20,7 @@ import mmdccd  # noqa: F401  (applies mmdccd.compat, registers parts)
 import torch
 from mmengine.config import Config
 
+from mmdccd.utils.batch_size import warn_batch_size
 from mmdccd.utils.launch import (add_common_args, build_runner, load_config,
                                  parse_with_local_rank, run_tool)
 
@@ -98,7 +99,9 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    runner = build_runner(merge_args(load_config(args), args))
+    cfg = merge_args(load_config(args), args)
+    runner = build_runner(cfg)
+    warn_batch_size(cfg, runner.world_size)
     runner.train()
 
     if runner.rank == 0:

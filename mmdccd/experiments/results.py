@@ -13,10 +13,16 @@ same epoch):
   the maximum over epochs of the test-set top-1, an optimistic number that
   is labelled as such wherever it is printed.
 
-Only finished seeds (exit status 0, at least one evaluation) enter the mean;
-crashed, unfinished and missing seeds are listed beside it, never averaged
-in. ``std`` is the sample standard deviation (``n - 1``), undefined for one
-seed.
+Only finished seeds (exit status 0, at least one evaluation, a settings
+record) enter the mean; crashed, unfinished and missing seeds, and finished
+ones whose settings are unknown (no ``seed_settings.json``), are listed
+beside it, never averaged in. Finished seeds of different settings
+(:mod:`mmdccd.experiments.seed_settings`) are not averaged at all: the
+summary is refused, naming the groups. The settings that matter (the config
+and its overrides, the epochs or iterations run against the config file's,
+the teacher checkpoint) are printed with every summary, and a schedule
+other than the config's is written into the row. ``std`` is the sample
+standard deviation (``n - 1``), undefined for one seed.
 """
 import glob
 import json
@@ -25,6 +31,8 @@ import os.path as osp
 import re
 from typing import Dict, List, Optional, Sequence
 
+from .seed_settings import (COMPARED, describe_settings, read_settings,
+                            settings_differences)
 from .seeds import seed_status, seed_work_dir
 
 #: The student's top-1 as mmpretrain's Accuracy logs it (distillation val
@@ -60,13 +68,19 @@ def seed_result(work_root: str, seed: int, metric: str = TOP1) -> dict:
 
     Returns:
         dict: ``seed``, ``status`` (``finished`` / ``crashed`` /
-        ``incomplete`` / ``missing``, or ``no evaluation`` for a finished run
-        that logged no ``metric``), and for a finished run ``last``,
-        ``last_epoch``, ``best``, ``best_epoch`` and ``evaluations``.
+        ``incomplete`` / ``missing``, ``settings unknown`` for a finished
+        run without a settings record, or ``no evaluation`` for a finished
+        run that logged no ``metric``), and for a finished run ``last``,
+        ``last_epoch``, ``best``, ``best_epoch``, ``evaluations`` and
+        ``settings`` (its record).
     """
     work_dir = seed_work_dir(work_root, seed)
     result = dict(seed=seed, status=seed_status(work_dir))
     if result['status'] != 'finished':
+        return result
+    result['settings'] = read_settings(work_dir)
+    if result['settings'] is None:
+        result['status'] = 'settings unknown'
         return result
     history = read_val_history(work_dir, metric)
     if not history:
@@ -124,16 +138,60 @@ def summarize(work_root: str,
                          'seeds given; run tools/run_seeds.py first.')
     results = [seed_result(work_root, s, metric) for s in seeds]
     done = [r for r in results if r['status'] == 'finished']
+    check_same_settings(done)
     return dict(
         work_root=work_root,
         metric=metric,
         seeds=results,
+        settings=done[0]['settings'] if done else None,
         last=mean_std([r['last'] for r in done]),
         best=mean_std([r['best'] for r in done]),
         not_averaged={
             r['seed']: r['status']
             for r in results if r['status'] != 'finished'
         })
+
+
+def check_same_settings(done: Sequence[dict]) -> None:
+    """Refuse to average finished seeds of different settings.
+
+    Args:
+        done (Sequence[dict]): :func:`seed_result` of the finished seeds.
+
+    Raises:
+        ValueError: Naming each group of seeds, its settings and what
+            differs.
+    """
+    groups: Dict[tuple, List[dict]] = {}
+    for result in done:
+        key = tuple(json.dumps(result['settings'].get(k)) for k in COMPARED)
+        groups.setdefault(key, []).append(result)
+    if len(groups) < 2:
+        return
+    first, *others = groups.values()
+    lines = ['the finished seeds ran with different settings; their mean '
+             'would mix them:']
+    for group in groups.values():
+        seeds = ' '.join(str(r['seed']) for r in group)
+        lines.append(f'  seeds {seeds}: '
+                     f'{describe_settings(group[0]["settings"])}')
+    for group in others:
+        lines += [f'  differs: {d}' for d in settings_differences(
+            first[0]['settings'], group[0]['settings'])]
+    lines.append('Expected one setting a summary: summarise each group with '
+                 '--seeds, or rerun the others with tools/run_seeds.py '
+                 '--force.')
+    raise ValueError('\n'.join(lines))
+
+
+def schedule_note(settings: Optional[dict]) -> str:
+    """``2 of the config's 240 epochs`` where the runs' schedule is not the
+    config file's, else an empty string."""
+    schedule = (settings or {}).get('schedule') or {}
+    length, own = schedule.get('length'), schedule.get('config_length')
+    if length == own:
+        return ''
+    return f'{length} of the config\'s {own} {schedule.get("unit")}'
 
 
 def format_mean_std(stats: dict, digits: int = 2) -> str:
@@ -150,6 +208,8 @@ def seeds_note(summary: dict) -> str:
     used = [r['seed'] for r in summary['seeds'] if r['status'] == 'finished']
     note = f'{len(used)} seed{"s" if len(used) != 1 else ""} ' \
         f'({", ".join(map(str, used)) or "none"})'
+    if schedule_note(summary.get('settings')):
+        note += f', {schedule_note(summary["settings"])}'
     if summary['not_averaged']:
         note += '; not averaged: ' + ', '.join(
             f'{s} {status}' for s, status in summary['not_averaged'].items())

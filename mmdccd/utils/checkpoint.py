@@ -16,12 +16,14 @@ Trust model (README, "Checkpoints and trust"):
 Writing is crash-safe: a checkpoint goes to a temporary file that
 :func:`os.replace` moves into place once complete, ``last_checkpoint`` is
 replaced the same way, and old checkpoints are deleted only afterwards
-(:func:`save_checkpoint_with_step`). Auto-resume takes the newest complete
+(:func:`save_checkpoint_with_step`), the previous best checkpoint of
+``save_best`` too (:func:`keep_old_best_until_saved`). Auto-resume takes the newest complete
 checkpoint (:func:`find_latest_loadable_checkpoint`).
 """
 import argparse
 import contextvars
 import copy
+import functools
 import glob
 import io
 import os
@@ -305,3 +307,42 @@ def save_checkpoint_with_step(hook, runner, step: int, meta: dict) -> None:
             hook.file_backend.remove(old)
         elif hook.file_backend.isdir(old):  # deepspeed saves folders
             hook.file_backend.rmtree(old)
+
+
+def keep_old_best_until_saved(save_best: Callable) -> Callable:
+    """Wrap ``CheckpointHook._save_best_checkpoint`` so that the previous
+    best checkpoint is deleted only after the new one is written.
+
+    mmengine removes the previous best before it saves the new one, so a
+    crash in between leaves no best checkpoint at all. The wrapper lets
+    mmengine's method run unchanged but holds back every removal it asks of
+    the hook's file backend until the method has returned; if the save
+    raises, nothing is removed.
+
+    Args:
+        save_best (callable): mmengine's ``_save_best_checkpoint``.
+
+    Returns:
+        callable: The method, with its removals deferred.
+    """
+
+    @functools.wraps(save_best)
+    def wrapper(hook, runner, metrics) -> None:
+        backend = hook.file_backend
+        held_back = []  # (remove or rmtree, path)
+        backend.remove = lambda path: held_back.append(('remove', path))
+        backend.rmtree = lambda path: held_back.append(('rmtree', path))
+        try:
+            save_best(hook, runner, metrics)
+        finally:
+            # the instance attributes shadowed the backend's own methods
+            del backend.remove, backend.rmtree
+        # one key indicator: best_ckpt_path; several: best_ckpt_path_dict
+        current = {getattr(hook, 'best_ckpt_path', None),
+                   *getattr(hook, 'best_ckpt_path_dict', {}).values()}
+        for how, path in held_back:
+            if path not in current:
+                getattr(backend, how)(path)
+
+    wrapper._mmdccd_keeps_old_best = True
+    return wrapper

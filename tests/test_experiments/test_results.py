@@ -11,12 +11,22 @@ import yaml
 from mmdccd.experiments.results import (markdown_row, mean_std,
                                         metafile_result, read_val_history,
                                         summarize)
+from mmdccd.experiments.seed_settings import SETTINGS_RECORD
 from mmdccd.experiments.seeds import RUN_RECORD
 
+#: The settings record of the hand-written runs (3 epochs, as the config).
+SETTINGS = dict(
+    config='configs/dccd/r56_r20_c100.py', cfg_options=[], train_args=[],
+    processes_per_run=1, config_sha256='a' * 64,
+    schedule=dict(unit='epochs', length=3, config_length=3),
+    teacher_ckpt='teacher.pth', teacher_ckpt_sha256='b' * 64)
 
-def write_seed(root, seed, evaluations, returncode=0, stamp='20260101_000000'):
+
+def write_seed(root, seed, evaluations, returncode=0, stamp='20260101_000000',
+               settings=SETTINGS):
     """A work dir with mmengine's scalars.json: training lines and one
-    ``accuracy/top1`` line an evaluation (epoch, top-1)."""
+    ``accuracy/top1`` line an evaluation (epoch, top-1); and the settings
+    record (none with ``settings=None``)."""
     work_dir = os.path.join(root, f'seed_{seed}')
     vis = os.path.join(work_dir, stamp, 'vis_data')
     os.makedirs(vis, exist_ok=True)
@@ -29,6 +39,9 @@ def write_seed(root, seed, evaluations, returncode=0, stamp='20260101_000000'):
     if returncode is not None:
         with open(os.path.join(work_dir, RUN_RECORD), 'w') as f:
             json.dump(dict(seed=seed, returncode=returncode), f)
+    if settings is not None:
+        with open(os.path.join(work_dir, SETTINGS_RECORD), 'w') as f:
+            json.dump(settings, f)
     return work_dir
 
 
@@ -80,3 +93,41 @@ def test_edge_cases(tmp_path):
     assert summary['last']['mean'] is None
     with pytest.raises(ValueError, match='No finished seed'):
         metafile_result(summary)
+
+
+def test_unknown_settings_are_not_averaged(tmp_path):
+    root = str(tmp_path)
+    write_seed(root, 0, [(3, 60.0)])
+    write_seed(root, 1, [(3, 70.0)], settings=None)  # an older run
+    summary = summarize(root)
+    assert summary['last'] == dict(mean=60.0, std=None, n=1)
+    assert summary['not_averaged'] == {1: 'settings unknown'}
+
+
+def test_different_settings_are_refused(tmp_path):
+    root = str(tmp_path)
+    smoke = dict(SETTINGS, cfg_options=['train_cfg.max_epochs=2'],
+                 config_sha256='c' * 64,
+                 schedule=dict(unit='epochs', length=2, config_length=3))
+    write_seed(root, 0, [(1, 20.0), (2, 30.0)], settings=smoke)
+    write_seed(root, 1, [(3, 70.0)])
+    with pytest.raises(ValueError) as error:
+        summarize(root)
+    assert str(error.value) == (
+        'the finished seeds ran with different settings; their mean would '
+        'mix them:\n'
+        '  seeds 0: configs/dccd/r56_r20_c100.py with '
+        'train_cfg.max_epochs=2; 2 epochs (the config says 3); teacher '
+        'teacher.pth (sha256 bbbbbbbbbbbb)\n'
+        '  seeds 1: configs/dccd/r56_r20_c100.py; 3 epochs as in the '
+        'config; teacher teacher.pth (sha256 bbbbbbbbbbbb)\n'
+        '  differs: resolved config: configs/dccd/r56_r20_c100.py with '
+        "['train_cfg.max_epochs=2'] vs configs/dccd/r56_r20_c100.py with "
+        '[]\n'
+        'Expected one setting a summary: summarise each group with --seeds, '
+        'or rerun the others with tools/run_seeds.py --force.')
+    # each group on its own: the short one says so in its row
+    summary = summarize(root, seeds=[0])
+    row = markdown_row(summary, 'smoke', 'c.py')
+    assert row == ('| smoke | 30.00 | 30.00 | 1 seed (0), 2 of the '
+                   "config's 3 epochs | [config](c.py) |")

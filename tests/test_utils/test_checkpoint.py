@@ -8,6 +8,7 @@ import mmdccd  # noqa: F401  (applies mmdccd.compat)
 import numpy as np
 import pytest
 import torch
+from mmengine.evaluator import BaseMetric
 from mmengine.logging import HistoryBuffer
 from mmengine.runner import load_checkpoint
 
@@ -105,22 +106,30 @@ def test_runner_resume_loads_weights_only(tmp_path):
         ['log_history'].numpy())
 
 
-def test_kill_mid_save_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
-    work_dir = str(tmp_path)
-    toy_runner(work_dir, 1, max_keep_ckpts=1).train()
-    first = osp.join(work_dir, 'iter_1.pth')
-    assert open(osp.join(work_dir, 'last_checkpoint')).read() == first
-
+def kill_mid_save(monkeypatch, name):
+    """Make the save of the checkpoint file ``name`` die after half of its
+    bytes (the moment before ``os.replace`` puts it in place); returns the
+    real ``os.replace``."""
     real_replace = os.replace
 
-    def killed(src, dst):  # the process dies after half the bytes
-        if dst.endswith('iter_2.pth'):
+    def killed(src, dst):
+        if osp.basename(dst) == name:
             with open(src, 'r+b') as f:
                 f.truncate(osp.getsize(src) // 2)
             raise KeyboardInterrupt('killed mid-save')
         real_replace(src, dst)
 
     monkeypatch.setattr(ckpt.os, 'replace', killed)
+    return real_replace
+
+
+def test_kill_mid_save_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
+    work_dir = str(tmp_path)
+    toy_runner(work_dir, 1, max_keep_ckpts=1).train()
+    first = osp.join(work_dir, 'iter_1.pth')
+    assert open(osp.join(work_dir, 'last_checkpoint')).read() == first
+
+    real_replace = kill_mid_save(monkeypatch, 'iter_2.pth')
     with pytest.raises(KeyboardInterrupt):
         toy_runner(work_dir, 2, resume=True, max_keep_ckpts=1).train()
     monkeypatch.setattr(ckpt.os, 'replace', real_replace)
@@ -167,3 +176,79 @@ def test_allow_pickle_flag_sets_the_variable(monkeypatch):
     assert not ckpt.pickle_allowed()
     assert parser.parse_args(['--allow-pickle']).allow_pickle is True
     assert os.environ[ckpt.ALLOW_PICKLE_ENV] == '1' and ckpt.pickle_allowed()
+
+
+class RisingScore(BaseMetric):
+    """A validation metric whose score rises at every evaluation, so that
+    every validation writes a new best checkpoint."""
+
+    def __init__(self):
+        super().__init__()
+        self.evaluations = 0
+
+    def process(self, data_batch, data_samples):
+        self.results.append(0)
+
+    def compute_metrics(self, results):
+        self.evaluations += 1
+        return dict(score=float(self.evaluations))
+
+
+def best_runner(work_dir, max_iters, save_best='score', **kwargs):
+    """A toy run that validates and saves the best checkpoint (``score``,
+    greater is better; none with ``save_best=None``) at every iteration."""
+    return utils.toy_runner(
+        work_dir,
+        max_iters,
+        val_dataloader=dict(
+            dataset=[dict(inputs=torch.ones(2))] * 2,
+            sampler=dict(type='DefaultSampler', shuffle=False),
+            batch_size=2,
+            collate_fn=dict(type='pseudo_collate')),
+        val_cfg=dict(),
+        val_evaluator=[RisingScore()],
+        checkpoint_kwargs=dict(save_best=save_best, rule='greater'),
+        val_interval=1,
+        **kwargs)
+
+
+def best_files(work_dir):
+    return sorted(f for f in os.listdir(work_dir) if f.startswith('best_'))
+
+
+def test_save_best_removes_the_old_best_after_the_new_one(tmp_path):
+    work_dir = str(tmp_path)
+    runner = best_runner(work_dir, 3)
+    runner.train()
+    assert runner.val_evaluator.metrics[0].evaluations == 3
+    # one best checkpoint, the last evaluation's (the score rose every time)
+    assert best_files(work_dir) == ['best_score_iter_3.pth']
+    assert ckpt.is_complete_checkpoint(
+        osp.join(work_dir, 'best_score_iter_3.pth'))
+
+
+def test_validation_without_save_best(tmp_path):
+    runner = best_runner(str(tmp_path), 2, save_best=None)
+    runner.train()
+    assert runner.iter == 2 and runner.val_evaluator.metrics[0].evaluations
+    assert best_files(str(tmp_path)) == []
+
+
+@pytest.mark.parametrize('fixed', [True, False])
+def test_crash_mid_save_best_keeps_the_previous_best(tmp_path, monkeypatch,
+                                                      fixed):
+    from mmengine.hooks import CheckpointHook
+    if not fixed:  # mmengine's own order: remove the old best, then save
+        monkeypatch.setattr(CheckpointHook, '_save_best_checkpoint',
+                            CheckpointHook._save_best_checkpoint.__wrapped__)
+    work_dir = str(tmp_path)
+    kill_mid_save(monkeypatch, 'best_score_iter_2.pth')
+    with pytest.raises(KeyboardInterrupt):
+        best_runner(work_dir, 2).train()
+    if fixed:
+        # the previous best stays, complete, until a new one is in place
+        assert best_files(work_dir) == ['best_score_iter_1.pth']
+        assert ckpt.is_complete_checkpoint(
+            osp.join(work_dir, 'best_score_iter_1.pth'))
+    else:
+        assert best_files(work_dir) == []

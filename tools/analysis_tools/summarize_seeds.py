@@ -8,18 +8,22 @@ a README row and a metafile ``Results`` item::
         [--seeds 0 1 2 3 4] [--name NAME] [--config CONFIG]
         [--dataset CIFAR-100] [--metric accuracy/top1]
 
-Crashed, unfinished and missing seeds are listed, never averaged in. Writes
+Crashed, unfinished and missing seeds, and finished ones whose settings
+are unknown, are listed, never averaged in; seeds of different settings are
+refused. Prints the settings the runs had (config and overrides, epochs or
+iterations against the config's, teacher checkpoint). Writes
 ``summary.json`` and ``summary.md`` to WORK_ROOT and prints both rows. The
 logic is :mod:`mmdccd.experiments.results`.
 """
 import argparse
 import json
 import os.path as osp
-
+import sys
 
 from mmdccd.experiments.results import (TOP1, markdown_header,
                                         markdown_row, metafile_result,
                                         seeds_note, summarize)
+from mmdccd.experiments.seed_settings import describe_settings
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -41,7 +45,12 @@ def main(argv=None) -> dict:
     summary = summarize(args.work_root, args.seeds, args.metric)
     name = args.name or osp.basename(osp.normpath(args.work_root))
     row = markdown_row(summary, name, args.config)
-    lines = [markdown_header(), row]
+    settings = summary['settings']
+    lines = [
+        'Settings: ' + (describe_settings(settings) if settings else
+                        'no finished seed'), '',
+        markdown_header(), row
+    ]
     if summary['last']['mean'] is not None:
         lines += ['', '```yaml', metafile_result(summary, args.dataset),
                   '```']
@@ -59,4 +68,7 @@ def main(argv=None) -> dict:
 
 
 if __name__ == '__main__':
-    main()
+    try:
+        main()
+    except ValueError as error:
+        sys.exit(f'error: {error}')

@@ -5,6 +5,8 @@ from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.registry import HOOKS
 
+from mmdccd.models.utils.class_counts import class_count
+
 
 @HOOKS.register_module()
 class TeacherAccuracyHook(Hook):
@@ -14,10 +16,13 @@ class TeacherAccuracyHook(Hook):
 
     Runs when the validation loop is mmrazor's
     ``SingleTeacherDistillValLoop`` (it gives the teacher the algorithm's
-    data preprocessor) and the teacher's head has as many classes as the
-    validation set (not, e.g., the cross-model transfer's 200-class teacher
-    on a 10-class set); does nothing otherwise, and on a resumed run. The
-    metrics are logged as ``teacher.*`` and not recorded anywhere else.
+    data preprocessor) and the teacher predicts as many classes as the
+    validation set has, counted by :func:`~mmdccd.models.utils.class_count`
+    for mmpretrain, timm and torchvision teachers alike. Otherwise (a
+    teacher whose classes cannot be counted, or the cross-model transfer's
+    200-class teacher on a 10-class set) one log line says why it does not
+    run; it stays silent without a teacher and on a resumed run. The metrics
+    are logged as ``teacher.*`` and not recorded anywhere else.
 
     On by default in ``configs/_base_/default_runtime.py``.
     """
@@ -33,9 +38,20 @@ class TeacherAccuracyHook(Hook):
         dataset = loop.dataloader.dataset
         classes = len((getattr(dataset, 'metainfo', None) or {}).get(
             'classes', ()))
-        head_classes = getattr(
-            getattr(model.teacher, 'head', None), 'num_classes', None)
-        if not classes or head_classes != classes:
+        found = class_count(model.teacher)
+        why = None
+        if not classes:
+            why = (f'the validation set ({type(dataset).__name__}) names no '
+                   'classes')
+        elif found.count is None:
+            why = f'its classes are unknown ({found.source})'
+        elif found.count != classes:
+            why = (f'it predicts {found.count} classes (teacher.'
+                   f'{found.source}) and the validation set has {classes}')
+        if why is not None:
+            print_log(
+                f'the teacher is not evaluated before training: {why}',
+                logger='current')
             return
         was_training = loop.teacher.training
         loop.teacher.eval()

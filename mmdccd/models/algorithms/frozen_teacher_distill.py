@@ -6,45 +6,11 @@ from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
 from mmrazor.models.algorithms import SingleTeacherDistill
 from mmrazor.models.algorithms.base import LossResults
-from mmrazor.models.losses import DKDLoss, KLDivergence
 from mmrazor.models.utils import add_prefix
 from mmrazor.registry import MODELS
-from torch import nn
 
-from ..losses.difference_kd_loss import DifferenceKDLoss
-from ..losses.kd_loss import HintonKDLoss
+from ..utils.class_counts import check_logit_classes
 from ..utils.teacher_checkpoint import load_teacher_checkpoint
-
-#: Losses that compare class distributions: teacher and student need the
-#: same classes.
-LOGIT_LOSSES = (KLDivergence, HintonKDLoss, DKDLoss, DifferenceKDLoss)
-
-
-def num_classes(model: nn.Module) -> Optional[int]:
-    """The classes of a classifier's head (None if it does not say)."""
-    return getattr(getattr(model, 'head', None), 'num_classes', None)
-
-
-def check_logit_classes(student: nn.Module, teacher: nn.Module,
-                        distill_losses: Dict[str, nn.Module]) -> None:
-    """Refuse a logit loss (KD, DKD) between heads of different classes.
-
-    Feature-only pairs (CCD, CRD), such as the cross-model transfer's
-    200-class teacher and 10-class student, stay legal.
-    """
-    logit_terms = [
-        name for name, loss in distill_losses.items()
-        if isinstance(loss, LOGIT_LOSSES)
-    ]
-    classes_s, classes_t = num_classes(student), num_classes(teacher)
-    if logit_terms and None not in (classes_s, classes_t) and \
-            classes_s != classes_t:
-        raise ValueError(
-            f'the logit terms {logit_terms} compare class distributions, '
-            f'but the teacher has {classes_t} classes and the student '
-            f'{classes_s}. Give both heads the same num_classes, or use '
-            'feature terms only (DCCD: terms=(\'ccd\',)).')
-
 
 @MODELS.register_module()
 class FrozenTeacherDistill(SingleTeacherDistill):

@@ -1,4 +1,6 @@
 from .channel_select import ChannelSelectBackbone
+from .class_counts import (ClassCount, check_logit_classes, class_count,
+                          num_classes)
 from .feature_sources import (FeatureSources, ModuleCall,
                               declared_in_channels, declared_input_size,
                               find_feature_sources,
@@ -6,7 +8,8 @@ from .feature_sources import (FeatureSources, ModuleCall,
 from .teacher_input import TeacherInput
 
 __all__ = [
-    'ChannelSelectBackbone', 'FeatureSources', 'ModuleCall', 'TeacherInput',
+    'ChannelSelectBackbone', 'ClassCount', 'FeatureSources', 'ModuleCall',
+    'TeacherInput', 'check_logit_classes', 'class_count',
     'declared_in_channels', 'declared_input_size', 'find_feature_sources',
-    'trace_modules'
+    'num_classes', 'trace_modules'
 ]
