@@ -11,6 +11,8 @@ from mmrazor.models.utils import add_prefix
 from mmrazor.registry import MODELS
 from torch import nn
 
+from mmdccd.utils.arguments import strict_arguments
+
 from ..losses.difference_kd_loss import DifferenceKDLoss
 from ..losses.kd_loss import HintonKDLoss
 from ..utils.teacher_checkpoint import load_teacher_checkpoint
@@ -47,6 +49,7 @@ def check_logit_classes(student: nn.Module, teacher: nn.Module,
 
 
 @MODELS.register_module()
+@strict_arguments
 class FrozenTeacherDistill(SingleTeacherDistill):
     """mmrazor's ``SingleTeacherDistill`` with a frozen teacher that only
     infers, so distillation can run on unlabelled data.
