@@ -34,6 +34,10 @@ fix below is numbered as in docs/design.md section 3 and has its own test in
    and auto-resume from the newest complete checkpoint.
 5. ``torch.distributed.launch`` passes ``--local-rank``; our tools accept
    both spellings (see ``tools/train.py``), nothing to patch here.
+6. mmpretrain's folder datasets (``CustomDataset``, ``ImageNet``) stop on a
+   bare ``FileNotFoundError`` when ``data_root`` does not exist; they now
+   check first and say which layout goes where
+   (:mod:`mmdccd.datasets.folder_layout`).
 """
 import functools
 import importlib
@@ -178,7 +182,9 @@ def _patch_package_lookup() -> None:
         module.get_installed_path = get_installed_path
 
 
-def load_local_weights_only(filename: str, map_location=None):
+# mmengine logs a loader as "Loads checkpoint by {name[10:]} backend": the
+# names below read "local_weights_only" and "http_weights_only" there.
+def load_from_local_weights_only(filename: str, map_location=None):
     """Load a local checkpoint with ``weights_only=True`` (legacy pickles
     need the opt-in of :func:`mmdccd.utils.checkpoint.load_checkpoint_file`)
     ."""
@@ -186,22 +192,37 @@ def load_local_weights_only(filename: str, map_location=None):
     return load_checkpoint_file(filename, map_location=map_location)
 
 
-def load_url_weights_only(filename: str,
-                          map_location=None,
-                          model_dir=None,
-                          progress: bool = False):
+def load_from_http_weights_only(filename: str,
+                                map_location=None,
+                                model_dir=None,
+                                progress: bool = False):
     """Load a checkpoint from a URL with ``weights_only=True``: downloaded
-    files are not trusted to unpickle arbitrary objects."""
+    files are not trusted to unpickle arbitrary objects. A download that
+    fails (no network, a wrong URL) raises an OSError naming the URL, the
+    file torch.hub would read it from, and the local-file override."""
     from mmengine.dist import get_dist_info
     rank, world_size = get_dist_info()
 
     def fetch():
-        return torch.hub.load_state_dict_from_url(
-            filename,
-            model_dir=model_dir,
-            map_location=map_location,
-            progress=progress,
-            weights_only=True)
+        try:
+            return torch.hub.load_state_dict_from_url(
+                filename,
+                model_dir=model_dir,
+                map_location=map_location,
+                progress=progress,
+                weights_only=True)
+        except OSError as exc:  # URLError, HTTPError, timeouts
+            cached = osp.join(model_dir or osp.join(torch.hub.get_dir(),
+                                                    'checkpoints'),
+                              osp.basename(filename.split('?')[0]))
+            raise OSError(
+                f'could not download the checkpoint {filename} ({exc}). '
+                'Expected network access to it; without one, download the '
+                f'file elsewhere and either put it at {cached} (read '
+                'instead of downloading) or give its local path in place of '
+                'the URL (in the config, or with --cfg-options KEY=PATH for '
+                'the key that holds the URL, e.g. model.teacher_ckpt or '
+                'model.init_cfg.checkpoint).') from exc
 
     if rank == 0:
         checkpoint = fetch()
@@ -233,10 +254,10 @@ def _patch_checkpoints() -> None:
 
     from mmdccd.utils import checkpoint
     CheckpointLoader.register_scheme(
-        prefixes='', loader=load_local_weights_only, force=True)
+        prefixes='', loader=load_from_local_weights_only, force=True)
     CheckpointLoader.register_scheme(
         prefixes=('http://', 'https://'),
-        loader=load_url_weights_only,
+        loader=load_from_http_weights_only,
         force=True)
     # names that mmengine's Runner imported from mmengine.runner.checkpoint
     runner_module.save_checkpoint = checkpoint.save_checkpoint
@@ -247,6 +268,24 @@ def _patch_checkpoints() -> None:
     runner = runner_module.Runner
     if not getattr(runner.resume, '_mmdccd_trusted', False):
         runner.resume = _resume_trusted(runner.resume)
+
+
+def _patch_folder_datasets() -> None:
+    """Fix 6: folder datasets name the layout they expect."""
+    from mmpretrain.datasets import CustomDataset
+
+    from mmdccd.datasets.folder_layout import check_folder_layout
+    load_data_list = CustomDataset.load_data_list
+    if getattr(load_data_list, '_mmdccd_checked', False):
+        return
+
+    @functools.wraps(load_data_list)
+    def checked(self):
+        check_folder_layout(self)
+        return load_data_list(self)
+
+    checked._mmdccd_checked = True
+    CustomDataset.load_data_list = checked
 
 
 def apply() -> None:
@@ -263,4 +302,5 @@ def apply() -> None:
     with _tested_mmcv_version():
         importlib.import_module('mmpretrain')
         importlib.import_module('mmrazor')
+    _patch_folder_datasets()
     _applied = True
