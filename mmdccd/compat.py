@@ -34,10 +34,12 @@ fix below is numbered as in docs/design.md section 3 and has its own test in
    and auto-resume from the newest complete checkpoint.
 5. ``torch.distributed.launch`` passes ``--local-rank``; our tools accept
    both spellings (see ``tools/train.py``), nothing to patch here.
-6. mmpretrain's folder datasets (``CustomDataset``, ``ImageNet``) stop on a
-   bare ``FileNotFoundError`` when ``data_root`` does not exist; they now
-   check first and say which layout goes where
-   (:mod:`mmdccd.datasets.folder_layout`).
+(Fixes 6 to 9 of docs/design.md live in the parts they concern.)
+
+10. mmpretrain's folder datasets (``CustomDataset``, ``ImageNet``) stop on a
+    bare ``FileNotFoundError`` when ``data_root`` does not exist; they now
+    check first and say which layout goes where
+    (:mod:`mmdccd.datasets.folder_layout`).
 """
 import functools
 import importlib
@@ -271,7 +273,7 @@ def _patch_checkpoints() -> None:
 
 
 def _patch_folder_datasets() -> None:
-    """Fix 6: folder datasets name the layout they expect."""
+    """Fix 10: folder datasets name the layout they expect."""
     from mmpretrain.datasets import CustomDataset
 
     from mmdccd.datasets.folder_layout import check_folder_layout
