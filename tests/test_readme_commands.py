@@ -365,3 +365,27 @@ def test_quick_start_student_with_an_mmpretrain_config(tmp_path, capsys,
     assert re.search(r'Evaluated r18_dccd.pth: accuracy/top1: [\d.]+, '
                      r'accuracy/top5: [\d.]+', out), out
     assert osp.isdir(osp.join('work_dirs', 'resnet18_8xb32_in1k'))
+
+
+def test_readme_line_that_activates_the_built_environment(tmp_path):
+    """The README's ``source "$(make env)/bin/activate"`` as written, in the
+    clone: ``make env`` prints the environment's path and nothing else on
+    stdout (here an environment already built for this clone, through
+    MMDCCD_VENV, so nothing is installed)."""
+    with open(osp.join(REPO_ROOT, 'README.md')) as f:
+        text = f.read()
+    (line, ) = re.findall(r'`(source "\$\(make env\)/bin/activate")`', text)
+    venv = tmp_path / 'venv'
+    (venv / 'bin').mkdir(parents=True)
+    (venv / 'bin' / 'activate').write_text(
+        'export VIRTUAL_ENV="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." '
+        '&& pwd)"\n')
+    (venv / '.complete').touch()
+    (venv / '.checkout').write_text(REPO_ROOT + '\n')
+    proc = subprocess.run(['bash', '-c', f'{line} && echo "$VIRTUAL_ENV"'],
+                          cwd=REPO_ROOT,
+                          env=dict(os.environ, MMDCCD_VENV=str(venv)),
+                          capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(venv)
