@@ -85,6 +85,7 @@ if __name__ == '__main__':
             'mim': read_requirements('mminstall'),
             'timm': read_requirements('timm'),
             'onnx': read_requirements('onnx'),
+            'analysis': read_requirements('analysis'),
             'all': read_requirements('runtime') +
             read_requirements('mminstall') + read_requirements('tests'),
         },

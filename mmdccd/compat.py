@@ -48,6 +48,11 @@ fix below is numbered as in docs/design.md section 3 and has its own test in
     (:func:`deep_recursion`). The import's other interpreter-wide changes
     are not mmrazor's (scipy's filters for its own warnings,
     ``KMP_INIT_AT_FORK`` set when an OpenMP runtime loads) and stay.
+
+11. mmpretrain's folder datasets (``CustomDataset``, ``ImageNet``) stop on a
+    bare ``FileNotFoundError`` when ``data_root`` does not exist; they now
+    check first and say which layout goes where
+    (:mod:`mmdccd.datasets.folder_layout`).
 """
 import functools
 import importlib
@@ -206,7 +211,9 @@ def _patch_package_lookup() -> None:
         module.get_installed_path = get_installed_path
 
 
-def load_local_weights_only(filename: str, map_location=None):
+# mmengine logs a loader as "Loads checkpoint by {name[10:]} backend": the
+# names below read "local_weights_only" and "http_weights_only" there.
+def load_from_local_weights_only(filename: str, map_location=None):
     """Load a local checkpoint with ``weights_only=True`` (legacy pickles
     need the opt-in of :func:`mmdccd.utils.checkpoint.load_checkpoint_file`)
     ."""
@@ -214,22 +221,37 @@ def load_local_weights_only(filename: str, map_location=None):
     return load_checkpoint_file(filename, map_location=map_location)
 
 
-def load_url_weights_only(filename: str,
-                          map_location=None,
-                          model_dir=None,
-                          progress: bool = False):
+def load_from_http_weights_only(filename: str,
+                                map_location=None,
+                                model_dir=None,
+                                progress: bool = False):
     """Load a checkpoint from a URL with ``weights_only=True``: downloaded
-    files are not trusted to unpickle arbitrary objects."""
+    files are not trusted to unpickle arbitrary objects. A download that
+    fails (no network, a wrong URL) raises an OSError naming the URL, the
+    file torch.hub would read it from, and the local-file override."""
     from mmengine.dist import get_dist_info
     rank, world_size = get_dist_info()
 
     def fetch():
-        return torch.hub.load_state_dict_from_url(
-            filename,
-            model_dir=model_dir,
-            map_location=map_location,
-            progress=progress,
-            weights_only=True)
+        try:
+            return torch.hub.load_state_dict_from_url(
+                filename,
+                model_dir=model_dir,
+                map_location=map_location,
+                progress=progress,
+                weights_only=True)
+        except OSError as exc:  # URLError, HTTPError, timeouts
+            cached = osp.join(model_dir or osp.join(torch.hub.get_dir(),
+                                                    'checkpoints'),
+                              osp.basename(filename.split('?')[0]))
+            raise OSError(
+                f'could not download the checkpoint {filename} ({exc}). '
+                'Expected network access to it; without one, download the '
+                f'file elsewhere and either put it at {cached} (read '
+                'instead of downloading) or give its local path in place of '
+                'the URL (in the config, or with --cfg-options KEY=PATH for '
+                'the key that holds the URL, e.g. model.teacher_ckpt or '
+                'model.init_cfg.checkpoint).') from exc
 
     if rank == 0:
         checkpoint = fetch()
@@ -261,10 +283,10 @@ def _patch_checkpoints() -> None:
 
     from mmdccd.utils import checkpoint
     CheckpointLoader.register_scheme(
-        prefixes='', loader=load_local_weights_only, force=True)
+        prefixes='', loader=load_from_local_weights_only, force=True)
     CheckpointLoader.register_scheme(
         prefixes=('http://', 'https://'),
-        loader=load_url_weights_only,
+        loader=load_from_http_weights_only,
         force=True)
     # names that mmengine's Runner imported from mmengine.runner.checkpoint
     runner_module.save_checkpoint = checkpoint.save_checkpoint
@@ -317,6 +339,24 @@ def _patch_tracers() -> None:
             setattr(owner, method_name, deep_recursion(method))
 
 
+def _patch_folder_datasets() -> None:
+    """Fix 11: folder datasets name the layout they expect."""
+    from mmpretrain.datasets import CustomDataset
+
+    from mmdccd.datasets.folder_layout import check_folder_layout
+    load_data_list = CustomDataset.load_data_list
+    if getattr(load_data_list, '_mmdccd_checked', False):
+        return
+
+    @functools.wraps(load_data_list)
+    def checked(self):
+        check_folder_layout(self)
+        return load_data_list(self)
+
+    checked._mmdccd_checked = True
+    CustomDataset.load_data_list = checked
+
+
 def apply() -> None:
     """Apply every fix once; import mmrazor and mmpretrain afterwards."""
     global _applied
@@ -334,4 +374,5 @@ def apply() -> None:
         # the modules that raise the recursion limit at import (fix 10)
         importlib.import_module('mmrazor.models')
     _patch_tracers()
+    _patch_folder_datasets()
     _applied = True

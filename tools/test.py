@@ -31,7 +31,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     """Parse the command line (``argv`` defaults to ``sys.argv[1:]``)."""
     parser = argparse.ArgumentParser(
         description='Evaluate a checkpoint with an mmengine config (mmdccd).')
-    parser.add_argument('config', help='config file path')
+    parser.add_argument(
+        'config',
+        help='config file path, or pkg::path of a config a package ships '
+        '(mmpretrain::resnet/resnet18_8xb32_in1k.py)')
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument(
         '--out',

@@ -1,9 +1,9 @@
 """Deployment forms of a distilled student."""
-from .onnx_export import (ONNX_ATOL, export_and_check, export_onnx,
-                          onnx_max_error, require_onnx)
-from .student import build_student
+from .onnx_export import (ONNX_RTOL, SINGLE_FILE_LIMIT, export_and_check,
+                          export_onnx, onnx_max_error, require_onnx)
+from .student import build_student, pipeline_input_size
 
 __all__ = [
-    'ONNX_ATOL', 'build_student', 'export_and_check', 'export_onnx', 'onnx_max_error',
-    'require_onnx'
+    'ONNX_RTOL', 'SINGLE_FILE_LIMIT', 'build_student', 'export_and_check',
+    'export_onnx', 'onnx_max_error', 'pipeline_input_size', 'require_onnx'
 ]

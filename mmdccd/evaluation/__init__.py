@@ -4,12 +4,12 @@ from .redundancy import (channel_correlation_matrix, channel_points,
                          channel_redundancy,
                          cosine_similarity_matrix, geometric_median,
                          mean_distance_to_geometric_median)
-from .tsne import conditional_probabilities, tsne
+from .tsne import tsne, tsne_channels
 
 __all__ = [
     'channel_correlation_matrix', 'channel_points', 'channel_redundancy',
     'classifier_of', 'plot_channel_correlation',
-    'conditional_probabilities', 'cosine_similarity_matrix',
+    'cosine_similarity_matrix',
     'extract_pooled_features', 'geometric_median',
-    'mean_distance_to_geometric_median', 'tsne'
+    'mean_distance_to_geometric_median', 'tsne', 'tsne_channels'
 ]

@@ -58,10 +58,45 @@ def parse_with_local_rank(parser: argparse.ArgumentParser,
     return args
 
 
+def load_config_file(path: str) -> Config:
+    """The config at ``path``: a file, or a config that a package ships,
+    ``pkg::path`` (``mmpretrain::resnet/resnet18_8xb32_in1k.py``), as
+    ``_base_`` accepts it (:func:`mmengine.hub.get_config`; mmengine's
+    ``Config.fromfile`` reads ``pkg::`` only inside ``_base_``).
+
+    Args:
+        path (str): The config's path or ``pkg::path``.
+
+    Returns:
+        Config: The config.
+
+    Raises:
+        FileNotFoundError: No such file, or the package is not installed
+            or does not ship that config.
+    """
+    if '::' not in path:
+        return Config.fromfile(path)
+    from mmengine.hub import get_config
+    from mmengine.utils import is_installed
+    package = path.split('::', 1)[0]
+    if not is_installed(package):
+        raise FileNotFoundError(
+            f'{path}: expected a config shipped by the installed package '
+            f'{package!r}, but {package} is not installed; install it (pip '
+            'install) or give the path of a config file.')
+    try:
+        return get_config(path)
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(
+            f'{path}: {package} does not ship this config ({exc}); its '
+            f'configs are under the `.mim/configs/` folder of the installed '
+            f'{package}.') from exc
+
+
 def load_config(args: argparse.Namespace) -> Config:
-    """The config of ``args.config`` with ``--cfg-options`` merged, the
-    launcher and the work dir set."""
-    cfg = Config.fromfile(args.config)
+    """The config of ``args.config`` (a file or ``pkg::path``) with
+    ``--cfg-options`` merged, the launcher and the work dir set."""
+    cfg = load_config_file(args.config)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     cfg.launcher = args.launcher

@@ -22,7 +22,7 @@ def test_channel_redundancy_on_demo_checkpoint(tmp_path):
     out_dir = str(tmp_path / 'analysis')
     result = channel_redundancy.main([
         osp.join(demo.CONFIG_DIR, name + '.py'), ckpt, '--split', 'test',
-        '--num-images', '50', '--out-dir', out_dir, '--tsne-iters', '200',
+        '--num-images', '50', '--out-dir', out_dir, '--tsne-iters', '250',
         '--cfg-options', f'test_dataloader.dataset.data_root={data_root}'
     ])
     for png in ('instance_similarity', 'channel_tsne', 'channel_distance'):
@@ -97,7 +97,7 @@ def test_fig8a_dccd_student(tmp_path):
     ckpt = str(tmp_path / 'dccd.pth')
     torch.save({'state_dict': model.state_dict()}, ckpt)
     result = channel_redundancy.main([
-        config, ckpt, '--num-images', '8', '--tsne-iters', '50', '--out-dir',
+        config, ckpt, '--num-images', '8', '--tsne-iters', '250', '--out-dir',
         str(tmp_path / 'out'), '--cfg-options',
         f'test_dataloader.dataset.data_root={root}',
         'test_dataloader.dataset.verify_md5=False'

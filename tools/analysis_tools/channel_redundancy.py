@@ -12,8 +12,9 @@ writes to ``--out-dir``:
 
 - ``instance_similarity.png``: the N x N cosine similarity of the images'
   features, images sorted by label (fig. 1);
-- ``channel_tsne.png``: an exact t-SNE of the channels, each channel a point
-  = its standardised responses over the N images (fig. 8a);
+- ``channel_tsne.png``: scikit-learn's t-SNE of the channels, each channel a
+  point = its standardised responses over the N images (fig. 8a; needs
+  ``pip install 'mmdccd[analysis]'``);
 - ``channel_distance.png``: the histogram of the channels' distances from
   their geometric median, the mean marked (fig. 8b);
 - ``redundancy.json``: the numbers (``mean_dist_to_gm`` etc., see
@@ -30,7 +31,7 @@ import mmdccd  # noqa: F401
 from mmdccd.evaluation import (channel_points, channel_redundancy,
                                cosine_similarity_matrix,
                                extract_pooled_features, geometric_median,
-                               tsne)
+                               tsne_channels)
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner, load_checkpoint
@@ -58,7 +59,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--out-dir', default=None, help='default: work_dirs/redundancy/'
         '<config name>')
     parser.add_argument(
-        '--tsne-iters', type=int, default=1000, help='t-SNE steps')
+        '--tsne-iters', type=int, default=1000,
+        help='t-SNE steps (scikit-learn\'s max_iter, at least 250)')
     parser.add_argument('--device', default='cpu')
     parser.add_argument(
         '--cfg-options',
@@ -165,7 +167,7 @@ def main(argv=None) -> dict:
     points = channel_points(feats)
     median = geometric_median(points)
     dist = (points.double() - median).norm(dim=1)
-    emb = tsne(points, num_iters=args.tsne_iters) if c >= 4 else \
+    emb = tsne_channels(feats, num_iters=args.tsne_iters) if c >= 4 else \
         torch.zeros(c, 2)
     sim = cosine_similarity_matrix(feats)
 

@@ -15,13 +15,16 @@ The output holds tensors and plain ``meta`` values only (no optimizer, no
 message hub), so it also loads with ``torch.load(..., weights_only=True)``.
 
 With ``--onnx`` the student classifier of ``--config`` is also exported to
-ONNX (``pip install 'mmdccd[onnx]'``; input: images normalised as the
-student's data preprocessor does, dynamic batch; output: logits) and its
-outputs are checked against PyTorch's on random input (max |difference|
-<= 1e-4, see :mod:`mmdccd.deploy.onnx_export`)::
+one self-contained ONNX file (``pip install 'mmdccd[onnx]'``; input: images
+normalised as the student's data preprocessor does, dynamic batch; output:
+logits; the image size is ``--input-size``, else the test pipeline's, else
+the size the student declares). Its outputs are checked against PyTorch's
+on random input (max |difference| <= ``--onnx-rtol`` x max(1, max |logit|),
+see :mod:`mmdccd.deploy.onnx_export`) before anything is written: a refused
+export leaves neither the ``.onnx`` nor the ``.pth``::
 
     python tools/model_converters/extract_student.py work_dirs/dccd/iter_4.pth \
-        student.pth --onnx student.onnx --config CONFIG --input-size 32
+        student.pth --onnx student.onnx --config CONFIG
 """
 import argparse
 import os
@@ -32,6 +35,7 @@ from typing import Dict, Tuple
 
 import torch
 
+from mmdccd.deploy.onnx_export import ONNX_RTOL
 from mmdccd.utils.checkpoint import load_checkpoint_file
 
 STUDENT_PREFIX = 'architecture.'
@@ -95,8 +99,14 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--input-size',
         type=int,
         nargs='+',
-        help='H or H W of the ONNX input (default: the size the student '
-        'declares)')
+        help='H or H W of the ONNX input (default: the size of the config\'s '
+        'test pipeline, else the size the student declares)')
+    parser.add_argument(
+        '--onnx-rtol',
+        type=float,
+        default=ONNX_RTOL,
+        help='largest accepted |ONNX - PyTorch| logit difference, relative '
+        f'to max(1, max |logit|) (default {ONNX_RTOL:g})')
     args = parser.parse_args(argv)
     if args.onnx and not args.config:
         parser.error('--onnx needs --config (the student\'s architecture)')
@@ -105,19 +115,25 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def write_onnx(args: argparse.Namespace, student: Dict[str, torch.Tensor]
                ) -> None:
-    """Export and check the ONNX student (see mmdccd.deploy)."""
-    from mmengine.config import Config
-
-    from mmdccd.deploy import build_student, export_and_check, require_onnx
+    """Export the ONNX student and check it (see mmdccd.deploy); exit with
+    the reason, having written nothing, when that fails."""
+    from mmdccd.deploy import (build_student, export_and_check,
+                               pipeline_input_size, require_onnx)
+    from mmdccd.utils.launch import load_config_file
     try:
         require_onnx()
-        model = build_student(Config.fromfile(args.config), student)
-        os.makedirs(osp.dirname(osp.abspath(args.onnx)), exist_ok=True)
-        error = export_and_check(model, args.onnx, args.input_size)
-    except (ImportError, ValueError) as exc:
+        cfg = load_config_file(args.config)
+        model = build_student(cfg, student)
+        size = args.input_size or pipeline_input_size(cfg)
+        error, tolerance = export_and_check(model, args.onnx, size,
+                                            rtol=args.onnx_rtol)
+    except (ImportError, ValueError, FileNotFoundError) as exc:
         sys.exit(f'extract_student.py: {args.onnx}: {exc}')
-    print(f'Wrote ONNX student to {osp.abspath(args.onnx)} (max |ONNX - '
-          f'PyTorch| logit difference on random input: {error:.2g})')
+    data = f' and {osp.abspath(args.onnx)}.data' if osp.exists(
+        args.onnx + '.data') else ''
+    print(f'Wrote ONNX student to {osp.abspath(args.onnx)}{data} (max |ONNX '
+          f'- PyTorch| logit difference on random input: {error:.2g}, '
+          f'tolerance {tolerance:.2g})')
 
 
 def main(argv=None) -> None:
@@ -129,6 +145,9 @@ def main(argv=None) -> None:
         student, dropped = extract_student(state_dict)
     except ValueError as error:
         sys.exit(f'extract_student.py: {args.src}: {error}')
+    # the ONNX export and its check first: a refused one writes nothing
+    if args.onnx:
+        write_onnx(args, student)
 
     meta = {
         key: value
@@ -144,8 +163,6 @@ def main(argv=None) -> None:
     print(f'Kept {len(student)} student tensors, dropped '
           f'{sum(dropped.values())} ({detail or "none"}).')
     print(f'Wrote student checkpoint to {osp.abspath(args.dst)}')
-    if args.onnx:
-        write_onnx(args, student)
 
 
 if __name__ == '__main__':

@@ -8,6 +8,7 @@ from mmrazor.models.algorithms.base import LossResults
 from mmrazor.registry import MODELS
 
 from mmdccd.utils import split_views
+from mmdccd.utils.arguments import strict_arguments
 from ..utils.feature_sources import SizeLike, find_feature_sources
 from ..utils.teacher_input import TeacherInput
 from .balanced_beta import BalancedBeta
@@ -60,6 +61,7 @@ def feat_record(side: str, connector: Optional[Dict], in_channels: int,
 
 
 @MODELS.register_module()
+@strict_arguments
 class DCCD(FrozenTeacherDistill):
     r"""DCCD: difference-based channel contrastive distillation.
 

@@ -9,10 +9,14 @@ from mmrazor.models.algorithms.base import LossResults
 from mmrazor.models.utils import add_prefix
 from mmrazor.registry import MODELS
 
+from mmdccd.utils.arguments import strict_arguments
+
 from ..utils.class_counts import check_logit_classes
 from ..utils.teacher_checkpoint import load_teacher_checkpoint
 
+
 @MODELS.register_module()
+@strict_arguments
 class FrozenTeacherDistill(SingleTeacherDistill):
     """mmrazor's ``SingleTeacherDistill`` with a frozen teacher that only
     infers, so distillation can run on unlabelled data.

@@ -8,8 +8,11 @@ from mmrazor.models.architectures.connectors.base_connector import \
     BaseConnector
 from mmrazor.registry import MODELS
 
+from mmdccd.utils.arguments import strict_arguments
+
 
 @MODELS.register_module()
+@strict_arguments
 class MLPConnector(BaseConnector):
     """Student transform :math:`M_s` of DCCD (Liu et al., TNNLS 2024).
 

@@ -6,10 +6,12 @@ import torch.nn as nn
 from mmrazor.registry import MODELS
 
 from mmdccd.utils import at_least_float32, gather_rows, split_views
+from mmdccd.utils.arguments import strict_arguments
 from .channel_stats import channel_correlation, standardize_channels
 
 
 @MODELS.register_module()
+@strict_arguments
 class ChannelContrastiveLoss(nn.Module):
     r"""Channel contrastive distillation loss of DCCD (Liu et al., TNNLS 2024).
 

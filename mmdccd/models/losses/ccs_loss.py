@@ -3,10 +3,13 @@ import torch
 import torch.nn as nn
 from mmrazor.registry import MODELS
 
+from mmdccd.utils.arguments import strict_arguments
+
 from .channel_stats import channel_correlation, standardize_channels
 
 
 @MODELS.register_module()
+@strict_arguments
 class ChannelCorrelationLoss(nn.Module):
     r"""Channel correlation structure loss of CCS.
 

@@ -5,10 +5,12 @@ import torch.nn.functional as F
 from mmrazor.registry import MODELS
 
 from mmdccd.utils import at_least_float32, split_views
+from mmdccd.utils.arguments import strict_arguments
 from .kd_loss import kd_loss
 
 
 @MODELS.register_module()
+@strict_arguments
 class DifferenceKDLoss(nn.Module):
     r"""Difference KD of DCCD (Liu et al., TNNLS 2024), eq. (7).
 

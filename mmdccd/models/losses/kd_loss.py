@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from mmrazor.registry import MODELS
 
 from mmdccd.utils import at_least_float32
+from mmdccd.utils.arguments import strict_arguments
 
 
 def kd_loss(preds_S: torch.Tensor, preds_T: torch.Tensor,
@@ -41,6 +42,7 @@ def kd_loss(preds_S: torch.Tensor, preds_T: torch.Tensor,
 
 
 @MODELS.register_module()
+@strict_arguments
 class HintonKDLoss(nn.Module):
     r"""Hinton KD, :math:`\tau^2`-scaled, mean over rows, in float32.
 

@@ -3,8 +3,11 @@ import torch
 from mmrazor.models.losses import CRDLoss
 from mmrazor.registry import MODELS
 
+from mmdccd.utils.arguments import strict_arguments
+
 
 @MODELS.register_module()
+@strict_arguments
 class WeightedCRDLoss(CRDLoss):
     """CRD (Tian et al., "Contrastive Representation Distillation", ICLR
     2020) as mmrazor 1.0.0's :class:`CRDLoss`, multiplied by ``loss_weight``.
