@@ -26,6 +26,7 @@ called more than once are left as they are. timm's ``BatchNormAct2d``
 folds its BatchNorm part and keeps its dropout and activation.
 """
 import collections
+import copy
 from typing import Dict, Iterable, List, Optional, Tuple
 
 import torch
@@ -170,6 +171,18 @@ def foldable_pairs(model: nn.Module,
     return pairs
 
 
+def _fused(conv: nn.Module, norm: nn.Module) -> nn.Module:
+    """``fuse_conv_bn_eval`` computed in float64 (one rounding a weight)
+    where the device has it, then in the convolution's dtype."""
+    dtype = conv.weight.dtype
+    if conv.weight.device.type not in ('cpu', 'cuda'):
+        return fuse_conv_bn_eval(conv, norm)
+    wide = fuse_conv_bn_eval(
+        copy.deepcopy(conv).double(),
+        copy.deepcopy(norm).double())
+    return wide.to(dtype)
+
+
 def _set(model: nn.Module, name: str, module: nn.Module) -> None:
     parent, _, attr = name.rpartition('.')
     setattr(model.get_submodule(parent), attr, module)
@@ -198,7 +211,7 @@ def fold_batchnorms(model: nn.Module,
     pairs = foldable_pairs(model, run, keep)
     for conv, bn in pairs:
         norm = model.get_submodule(bn)
-        _set(model, conv, fuse_conv_bn_eval(model.get_submodule(conv), norm))
+        _set(model, conv, _fused(model.get_submodule(conv), norm))
         _set(model, bn, ActAfterFold(norm.drop, norm.act)
              if _foldable(norm, _norm_act_type()) == 'bn_act' else
              nn.Identity())

@@ -11,8 +11,8 @@ from torch import nn
 from .batchnorm_folding import fold_batchnorms
 
 #: Relative difference (to the largest output) above which a folded copy
-#: is refused: float rounding gives about 1e-7.
-TOLERANCE = 1e-4
+#: is not used: float rounding gives 1e-8 to 1e-5 (deep random networks).
+TOLERANCE = 1e-3
 
 
 def module_recorders(recorders) -> List:
@@ -121,8 +121,8 @@ class FastTeacher:
     Other hooks (such as :class:`TeacherInput`'s) are kept: they are the
     same functions on both. The modules the recorders listen to are never
     folded away, and the copy's outputs are checked against the teacher's
-    on one row when it is made (relative difference at most
-    :data:`TOLERANCE`).
+    on one row when it is made: beyond :data:`TOLERANCE` of the largest
+    output, a warning is logged and the copy runs unfolded.
 
     It runs under ``torch.no_grad()`` (not ``torch.inference_mode()``: the
     CCD loss saves the teacher's features for the student's backward).
@@ -183,14 +183,20 @@ class FastTeacher:
         with torch.no_grad():
             return model(self.prepare(inputs), mode='tensor')
 
-    def _make(self, inputs: torch.Tensor) -> None:
-        start = time.perf_counter()
-        recorders = module_recorders(self.recorders)
+    def _plain_copy(self) -> Tuple[nn.Module, Dict]:
+        """A deep copy of the teacher (the recorders not copied) in eval
+        mode without gradients, and its hooks held (:func:`held_hooks`)."""
         memo = {id(r): r for r in self.recorders.recorders.values()}
         model = copy.deepcopy(self.teacher, memo)
         held = held_hooks(model)
         model.eval()
         model.requires_grad_(False)
+        return model, held
+
+    def _make(self, inputs: torch.Tensor) -> None:
+        start = time.perf_counter()
+        recorders = module_recorders(self.recorders)
+        model, held = self._plain_copy()
         sample = inputs[:1].detach()
         call: Callable = lambda m, x: m(x, mode='tensor')  # noqa: E731
         with torch.no_grad():
@@ -206,7 +212,17 @@ class FastTeacher:
             torch.contiguous_format
         model.to(memory_format=self._memory_format)
         with torch.no_grad():
-            self._check(expected, call(model, self.prepare(sample)))
+            diff = self._difference(expected,
+                                    call(model, self.prepare(sample)))
+        if diff > TOLERANCE:  # never seen; kept as a guard
+            MMLogger.get_current_instance().warning(
+                f'fast teacher: the folded copy differs from the teacher by '
+                f'{diff:.2e} of its largest output (more than {TOLERANCE:g}'
+                '); running the teacher unfolded. Please report the '
+                'teacher; model.fast_teacher=False turns this off.')
+            model, held = self._plain_copy()
+            model.to(memory_format=self._memory_format)
+            self.folded = []
         if self.compile:
             model.compile(**(self.compile if isinstance(self.compile, dict)
                              else {}))
@@ -223,15 +239,15 @@ class FastTeacher:
             f'{", compiled" if self.compile else ""}; made in '
             f'{time.perf_counter() - start:.2f} s')
 
-    def _check(self, expected, found) -> None:
-        """Refuse a copy whose outputs differ from the teacher's beyond
-        float rounding."""
+    @staticmethod
+    def _difference(expected, found) -> float:
+        """Largest difference of the outputs, relative to the largest
+        output (``inf`` where the shapes differ)."""
+        worst = 0.0
         for e, f in zip(_leaves(expected), _leaves(found)):
+            if e.shape != f.shape:
+                return float('inf')
             scale = e.abs().max().clamp_min(1e-12)
-            diff = float((e.float() - f.float()).abs().max() / scale)
-            if e.shape != f.shape or diff > TOLERANCE:
-                raise RuntimeError(
-                    f'the fast teacher (BatchNorms folded: {self.folded}) '
-                    f'differs from the teacher by {diff:.2e} of its largest '
-                    f'output, expected at most {TOLERANCE:g}; set '
-                    'model.fast_teacher=False and report the teacher.')
+            worst = max(worst,
+                        float((e.float() - f.float()).abs().max() / scale))
+        return worst
