@@ -21,7 +21,7 @@ import os
 import os.path as osp
 import pickle
 import time
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 import numpy as np
 from mmengine.config import Config
@@ -164,16 +164,39 @@ def predict_run_time(work_dir: str,
     timer = EpochTimer()
     runner.register_hook(timer, priority='VERY_LOW')
     runner.train()
-    sec_per_iter = float(np.median([
-        t / n for t, n in zip(timer.train[1:], timer.iters[1:])]))
-    val_sec = float(np.median(timer.val[1:])) * CIFAR100_SIZES[1] / sizes[1]
+    out = predicted_seconds(timer.train, timer.iters, timer.val,
+                            full_epochs, full_iters,
+                            CIFAR100_SIZES[1] / sizes[1])
+    out.update(train=timer.train, val=timer.val, iters=timer.iters,
+               compile=options)
+    return out
+
+
+def predicted_seconds(train: List[float], iters: List[int],
+                      val: List[float], full_epochs: int, full_iters: int,
+                      val_scale: float = 1.0) -> Dict:
+    """The full run's seconds from short epochs, the first left out.
+
+    Args:
+        train (list[float]): Training seconds of each short epoch.
+        iters (list[int]): Its iterations.
+        val (list[float]): Validation seconds after each.
+        full_epochs (int): Epochs of the full run.
+        full_iters (int): Iterations of a full epoch.
+        val_scale (float): Full test split over the measured one.
+            Defaults to 1.
+
+    Returns:
+        dict: ``sec_per_iter`` and ``val_sec`` (medians after the first
+        epoch), ``full_epochs``, ``full_iters_per_epoch`` and
+        ``predicted_sec``.
+    """
+    sec_per_iter = float(np.median(
+        [t / n for t, n in zip(train[1:], iters[1:])]))
+    val_sec = float(np.median(val[1:])) * val_scale
     return dict(
         sec_per_iter=sec_per_iter,
         val_sec=val_sec,
         full_epochs=full_epochs,
         full_iters_per_epoch=full_iters,
-        predicted_sec=full_epochs * (full_iters * sec_per_iter + val_sec),
-        train=timer.train,
-        val=timer.val,
-        iters=timer.iters,
-        compile=options)
+        predicted_sec=full_epochs * (full_iters * sec_per_iter + val_sec))

@@ -161,7 +161,9 @@ class FastTeacher:
     def module(self, inputs: torch.Tensor) -> nn.Module:
         """The up-to-date copy (made with ``inputs[:1]`` if needed)."""
         if self.copy is None or self._state() != self._fingerprint:
-            self._make(inputs)
+            # made and checked in float32, also inside an autocast region
+            with torch.autocast(inputs.device.type, enabled=False):
+                self._make(inputs)
         return self.copy
 
     def prepare(self, inputs: torch.Tensor) -> torch.Tensor:

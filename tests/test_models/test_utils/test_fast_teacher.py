@@ -220,6 +220,15 @@ def test_copy_made_again_after_a_load():
     assert fast._fast.copy is first
 
 
+def test_made_in_float32_inside_autocast():
+    """A copy first needed under bfloat16 autocast is still folded (its
+    check runs in float32, not at bfloat16's rounding)."""
+    fast = build_dccd(TEACHERS['cifar_resnet'])
+    with torch.autocast('cpu', torch.bfloat16):
+        fast(**fast.data_preprocessor(batch(0), True), mode='loss')
+    assert len(fast._fast.folded) > 0
+
+
 def test_dtype_move_remakes_the_copy():
     fast = build_dccd(TEACHERS['cifar_resnet'])
     fast(**fast.data_preprocessor(batch(0), True), mode='loss')
