@@ -89,8 +89,8 @@ def restore_hooks(model: nn.Module, held: Dict[str, Dict[str,
 
 def channels_last_default(device: torch.device) -> bool:
     """Whether the copy runs in ``torch.channels_last``: on CUDA (cuDNN's
-    fast kernels are NHWC); not on the CPU, where it was measured slower
-    for the CIFAR teachers (``docs/benchmarks.md``)."""
+    tensor-core kernels are NHWC); on the CPU not until it is measured
+    faster there on a quiet machine (``docs/benchmarks.md``)."""
     return device.type == 'cuda'
 
 
