@@ -1,8 +1,9 @@
 """The wall time of a full CIFAR-100 run, predicted from a short one.
 
-:func:`predict_run_time` runs a shipped config (``configs/dccd/r56_r20_c100.py``
-by default) through mmengine's ``Runner`` — its hooks, logging and the
-per-epoch validation included — on generated data of CIFAR-100's shape and
+:func:`predict_run_time` runs a shipped config
+(``configs/dccd/r56_r20_c100.py`` by default) through mmengine's
+``Runner`` — its hooks, logging and the per-epoch validation included — on
+generated data of CIFAR-100's shape and
 format (50,000 training and 10,000 test images of ``32 x 32``, written as
 ``cifar-100-python/{train,test,meta}``), for a few epochs of a given number
 of iterations each, and scales the measured time to the config's schedule

@@ -5,7 +5,8 @@ few short epochs through mmengine's Runner on generated data
 
 Example (on a GPU host)::
 
-    python tools/analysis_tools/predict_run_time.py --work-dir work_dirs/run_time
+    python tools/analysis_tools/predict_run_time.py \
+        --work-dir work_dirs/run_time
 """
 import argparse
 import json
