@@ -501,15 +501,21 @@ def instrumented(model: torch.nn.Module, optim_wrapper,
     from mmrazor.models.task_modules.recorder.base_recorder import \
         BaseRecorder
     sync = device if device.startswith('cuda') else None
+    # the frozen teacher that runs: the fast copy once it is made
+    fast = getattr(model, '_fast', None)
+    teacher = model.teacher if fast is None or fast.copy is None else \
+        fast.copy
     targets = [(model, 'train_step', 'train_step'),
                (model.data_preprocessor, 'forward', PARTS[0]),
-               (model.teacher if getattr(model, '_fast', None) is None
-                else model._fast.copy, 'forward', PARTS[1]),
+               (teacher, 'forward', PARTS[1]),
                (model.student, 'forward', PARTS[2]),
                (model.distiller, 'compute_distill_losses', PARTS[3]),
                (optim_wrapper, 'update_params', PARTS[4])]
     hooks = []
-    for module in model.modules():
+    modules = list(model.modules())
+    if teacher is not model.teacher:
+        modules += list(teacher.modules())
+    for module in modules:
         for table in (module._forward_hooks, module._forward_pre_hooks):
             for key, hook in table.items():
                 if isinstance(getattr(hook, '__self__', None), BaseRecorder):
@@ -601,6 +607,7 @@ def profile_breakdown(step: TrainStep, steps: int,
         tuple: ``{part: ms a step}`` with ``'total'``, ``{part: top-level
         aten calls a step}``, and the profile.
     """
+    step()  # makes the fast teacher copy, which is then labelled
     with instrumented(step.model, step.optim_wrapper, device):
         prof = profile_steps(step, steps)
     labels = ('train_step', ) + PARTS[:-1]
