@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# One-command check of mmdccd on a GPU host (under 5 minutes on one GPU):
+# One-command check of mmdccd on a GPU host (under 5 minutes on one GPU before
+# steps 4-5 grew; their time is unmeasured until this runs on a GPU):
 #   1. installs the OpenMMLab stack from the pure-Python wheels in .whl/
 #      (tools/fetch_gpu_wheels.sh downloads them where pip works) into a
 #      temporary folder, when it is not importable already;
@@ -7,8 +8,13 @@
 #      CPU tests of the models;
 #   3. the tests marked `cuda` (skipped on CPU-only machines), among them
 #      fp16 `tools/train.py --amp` iterations of the shipped DCCD configs;
-#   4. the benchmark table with --device cuda (benchmark_distill.py);
-#   5. a summary line.
+#   4. the benchmark table with --device cuda (benchmark_distill.py), the
+#      fast path (BN-folded teacher, bf16, compiled) beside the eager floors;
+#   5. configs/dccd/r56_r20_c100.py through the Runner (hooks and per-epoch
+#      validation) on generated CIFAR-100-shaped data, fast path with CUDA
+#      graphs, and the predicted wall time of its full 240-epoch run
+#      (predict_run_time.py);
+#   6. a summary line.
 # Logs and the benchmark table go to OUT (default: work_dirs/gpu_check).
 #   bash tools/gpu_check.sh [OUT]
 set -uo pipefail
@@ -64,9 +70,13 @@ run cpu_tests "$PY" -m pytest tests/test_compat.py tests/test_models -q \
 run cuda_tests "$PY" -m pytest tests -q -p no:cacheprovider -m cuda -rs
 run benchmark "$PY" tools/analysis_tools/benchmark_distill.py --device cuda \
     --pairs resnet56-resnet20 resnet32x4-resnet8x4 --batch-size 64 \
+    --methods floor floor-bf16 kd dccd dccd-eager dccd-bf16 dccd-compiled \
+    teacher-eager teacher-fast \
     --rounds 5 --iters 10 --warmup 1 --profile 3 --out "$OUT/benchmark.md"
+run run_time "$PY" tools/analysis_tools/predict_run_time.py --device cuda \
+    --epochs 3 --iters 200 --work-dir "$OUT/run_time"
 
 summary="gpu_check: ${status[*]}; $((SECONDS - start)) s; $(head -n 1 \
-    "$OUT/versions.txt")"
+    "$OUT/versions.txt"); $(grep -h 'predicted' "$OUT/run_time.log" | tail -n 1)"
 echo "$summary" | tee "$OUT/summary.txt"
 [[ "${status[*]}" != *FAILED* ]]

@@ -85,9 +85,21 @@ PAIRS: Dict[str, Dict] = {
         kd='configs/kd/r34_r18_in1k.py',
         dccd='configs/dccd/r34_r18_in1k.py'),
 }
-METHODS = ('floor', 'student', 'kd', 'crd', 'dccd', 'dccd-dualview')
+METHODS = ('floor', 'floor-bf16', 'student', 'kd', 'crd', 'dccd',
+           'dccd-eager', 'dccd-bf16', 'dccd-compiled', 'dccd-dualview',
+           'teacher-eager', 'teacher-fast')
 #: Methods that see ``2b`` images (one view each); the others ``b`` images.
 DOUBLE_IMAGES = ('kd', 'crd')
+#: Methods built from DCCD's config with one lever changed: the model's
+#: arguments overridden, or the step under bfloat16 autocast.
+VARIANTS: Dict[str, Dict] = {
+    'floor-bf16': dict(autocast=True),
+    'dccd-eager': dict(model=dict(fast_teacher=False)),
+    'dccd-bf16': dict(autocast=True),
+    'dccd-compiled': dict(model=dict(compile=True)),
+    'teacher-eager': dict(model=dict(fast_teacher=False)),
+    'teacher-fast': dict(),
+}
 #: Pipeline steps that read files; the benchmark feeds arrays instead.
 LOADING = ('LoadImageFromFile', )
 
@@ -101,7 +113,8 @@ def config_of(pair: str, method: str) -> Optional[str]:
     if method not in METHODS:
         raise ValueError(f'unknown method {method!r}; expected one of '
                          f'{METHODS}.')
-    key = 'dccd' if method == 'floor' else method.replace('-', '_')
+    key = 'dccd' if method == 'floor' or method in VARIANTS else \
+        method.replace('-', '_')
     path = PAIRS[pair].get(key)
     return None if path is None else osp.join(REPO_ROOT, path)
 
@@ -128,11 +141,14 @@ def model_cfg_for_build(cfg: Config) -> dict:
     return model_cfg
 
 
-def build_model(cfg: Config, device: str = 'cpu') -> torch.nn.Module:
+def build_model(cfg: Config,
+                device: str = 'cpu',
+                **overrides) -> torch.nn.Module:
     """The model as ``tools/train.py`` builds it, without a teacher
-    checkpoint, on ``device``, in train mode."""
+    checkpoint, on ``device``, in train mode; ``overrides`` replace
+    arguments of the model."""
     with DefaultScope.overwrite_default_scope(cfg.get('default_scope')):
-        model = MODELS.build(model_cfg_for_build(cfg))
+        model = MODELS.build(dict(model_cfg_for_build(cfg), **overrides))
     model.to(device)
     model.train()
     return model
@@ -211,11 +227,18 @@ class FloorStep:
         inputs (torch.Tensor): Preprocessed rows ``(N, C, H, W)``.
         labels (torch.Tensor): ``(N, )`` class indices.
         optimizer (dict): ``lr``, ``momentum``, ``weight_decay`` of SGD.
+        autocast (bool): Both forwards and the loss under bfloat16
+            autocast. Defaults to False.
     """
 
-    def __init__(self, student: torch.nn.Module, teacher: torch.nn.Module,
-                 inputs: torch.Tensor, labels: torch.Tensor,
-                 optimizer: dict) -> None:
+    def __init__(self,
+                 student: torch.nn.Module,
+                 teacher: torch.nn.Module,
+                 inputs: torch.Tensor,
+                 labels: torch.Tensor,
+                 optimizer: dict,
+                 autocast: bool = False) -> None:
+        self.autocast = autocast
         self.student = copy.deepcopy(student).train()
         self.teacher = copy.deepcopy(teacher)
         self.teacher.eval()  # mmpretrain 1.2.0's .eval() returns None
@@ -227,13 +250,37 @@ class FloorStep:
         self.optimizer = torch.optim.SGD(self.student.parameters(), **kwargs)
 
     def __call__(self) -> None:
-        with torch.no_grad():
-            self.teacher(self.inputs, mode='tensor')
-        logits = self.student(self.inputs, mode='tensor')
-        loss = F.cross_entropy(logits, self.labels)
+        with torch.autocast(self.inputs.device.type, torch.bfloat16,
+                            enabled=self.autocast):
+            with torch.no_grad():
+                self.teacher(self.inputs, mode='tensor')
+            logits = self.student(self.inputs, mode='tensor')
+            loss = F.cross_entropy(logits, self.labels)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.optimizer.step()
+
+
+class TeacherStep:
+    """The frozen teacher's forward alone on the ``2b`` rows under
+    ``torch.no_grad()``: the registered teacher (eager) or the model's fast
+    copy (:class:`~mmdccd.models.utils.FastTeacher`).
+
+    Args:
+        model (torch.nn.Module): A built distillation model.
+        inputs (torch.Tensor): Preprocessed rows ``(N, C, H, W)``.
+    """
+
+    def __init__(self, model: torch.nn.Module, inputs: torch.Tensor) -> None:
+        self.fast, self.inputs = model._fast, inputs
+        self.teacher = model.teacher if self.fast is None else \
+            self.fast.module(inputs)
+        if self.fast is not None:
+            self.inputs = self.fast.prepare(inputs)
+
+    def __call__(self) -> None:
+        with torch.no_grad():
+            self.teacher(self.inputs, mode='tensor')
 
 
 class TrainStep:
@@ -270,23 +317,33 @@ def method_step(pair: str, method: str, batch_size: int,
     if path is None:
         raise ValueError(f'no {method} config is shipped for {pair}.')
     cfg = load_config(path)
+    variant = VARIANTS.get(method, {})
     images = 2 * batch_size if method in DOUBLE_IMAGES else batch_size
     data = packed_batch(cfg, images, PAIRS[pair]['image_size'])
-    model = build_model(cfg, device)
-    if method == 'floor':
+    model = build_model(cfg, device, **variant.get('model', {}))
+    if method.startswith(('floor', 'teacher')):
         processed = model.data_preprocessor(data, True)
+        if method.startswith('teacher'):
+            return TeacherStep(model, processed['inputs'])
         labels = torch.cat(
             [s.gt_label for s in processed['data_samples']]).to(device)
         return FloorStep(model.student, model.teacher, processed['inputs'],
-                         labels, cfg.optim_wrapper.optimizer)
+                         labels, cfg.optim_wrapper.optimizer,
+                         variant.get('autocast', False))
+    optim_cfg = copy.deepcopy(cfg.optim_wrapper)
+    if variant.get('autocast'):
+        optim_cfg.update(
+            type='CPUAmpOptimWrapper' if device == 'cpu' else
+            'AmpOptimWrapper',
+            dtype='bfloat16')
     with DefaultScope.overwrite_default_scope(cfg.get('default_scope')):
-        optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+        optim_wrapper = build_optim_wrapper(model, optim_cfg)
     return TrainStep(model, optim_wrapper, data)
 
 
 def rows_of(method: str, batch_size: int) -> int:
     """Network rows an iteration: ``b`` for the student alone, else
-    ``2b``."""
+    ``2b`` (the teacher's forward alone included)."""
     return batch_size if method == 'student' else 2 * batch_size
 
 
@@ -444,14 +501,21 @@ def instrumented(model: torch.nn.Module, optim_wrapper,
     from mmrazor.models.task_modules.recorder.base_recorder import \
         BaseRecorder
     sync = device if device.startswith('cuda') else None
+    # the frozen teacher that runs: the fast copy once it is made
+    fast = getattr(model, '_fast', None)
+    teacher = model.teacher if fast is None or fast.copy is None else \
+        fast.copy
     targets = [(model, 'train_step', 'train_step'),
                (model.data_preprocessor, 'forward', PARTS[0]),
-               (model.teacher, 'forward', PARTS[1]),
+               (teacher, 'forward', PARTS[1]),
                (model.student, 'forward', PARTS[2]),
                (model.distiller, 'compute_distill_losses', PARTS[3]),
                (optim_wrapper, 'update_params', PARTS[4])]
     hooks = []
-    for module in model.modules():
+    modules = list(model.modules())
+    if teacher is not model.teacher:
+        modules += list(teacher.modules())
+    for module in modules:
         for table in (module._forward_hooks, module._forward_pre_hooks):
             for key, hook in table.items():
                 if isinstance(getattr(hook, '__self__', None), BaseRecorder):
@@ -543,6 +607,7 @@ def profile_breakdown(step: TrainStep, steps: int,
         tuple: ``{part: ms a step}`` with ``'total'``, ``{part: top-level
         aten calls a step}``, and the profile.
     """
+    step()  # makes the fast teacher copy, which is then labelled
     with instrumented(step.model, step.optim_wrapper, device):
         prof = profile_steps(step, steps)
     labels = ('train_step', ) + PARTS[:-1]

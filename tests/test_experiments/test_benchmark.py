@@ -214,3 +214,23 @@ def test_pair_on_the_gpu_reports_step_memory():
     assert out['breakdown']['teacher forward'] > 0
     assert '| peak step memory (MiB) |' in benchmark.format_table(
         out['results'], 'cuda')
+
+
+def test_fast_path_variants_change_one_lever_each():
+    """The variants are DCCD's config with one lever changed: the teacher's
+    forward alone through the fast copy (resnet56's 57 BatchNorms, each
+    after a convolution, folded) or the registered teacher, and the model
+    switch off for ``dccd-eager``."""
+    for method in ('floor-bf16', 'dccd-eager', 'dccd-bf16', 'dccd-compiled',
+                   'teacher-eager', 'teacher-fast'):
+        assert benchmark.config_of(PAIR, method) == benchmark.config_of(
+            PAIR, 'dccd')
+    fast = benchmark.method_step(PAIR, 'teacher-fast', 2, 'cpu')
+    assert len(fast.fast.folded) == 57 and fast.teacher is fast.fast.copy
+    eager = benchmark.method_step(PAIR, 'teacher-eager', 2, 'cpu')
+    assert eager.fast is None
+    fast(), eager()
+    step = benchmark.method_step(PAIR, 'dccd-eager', 2, 'cpu')
+    assert step.model.fast_teacher is False
+    bf16 = benchmark.method_step(PAIR, 'floor-bf16', 2, 'cpu')
+    assert bf16.autocast is True

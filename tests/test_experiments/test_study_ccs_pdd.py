@@ -190,6 +190,11 @@ def test_a_pdd_run_prunes_exactly_and_is_measured(tmp_path):
         'pdd_dccd', '--seeds', '0'
     ])
     pdd = study.load_result(study_dir, 'pdd_dccd', 0)['pdd']
+    # the study's runs all distil from the eager teacher
+    cfg = Config.fromfile(
+        osp.join(study.run_dir(study_dir, 'pdd_dccd', 0), 'work',
+                 'pdd_dccd_r56_r20pdd_fmnist.py'))
+    assert cfg.model.fast_teacher is False
     c = pdd['complexity']
     assert c['params_after'] < c['params_before']
     assert c['params_removed'] == pytest.approx(

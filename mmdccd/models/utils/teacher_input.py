@@ -89,6 +89,8 @@ class TeacherInput:
         def leave(module, args, output):
             depth[0] -= 1
 
+        # marked, so that a copy of the module can be given its own
+        enter.teacher_input = leave.teacher_input = self
         module.register_forward_pre_hook(enter)
         module.register_forward_hook(leave, always_call=True)
         return module
