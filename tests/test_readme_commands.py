@@ -382,9 +382,16 @@ def test_readme_line_that_activates_the_built_environment(tmp_path):
         '&& pwd)"\n')
     (venv / '.complete').touch()
     (venv / '.checkout').write_text(REPO_ROOT + '\n')
+    # a user's shell: not inside a make (`make test` exports MAKELEVEL, and
+    # a nested make prints 'Entering directory' on stdout)
+    shell = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ('MAKELEVEL', 'MAKEFLAGS', 'MFLAGS')
+    }
     proc = subprocess.run(['bash', '-c', f'{line} && echo "$VIRTUAL_ENV"'],
                           cwd=REPO_ROOT,
-                          env=dict(os.environ, MMDCCD_VENV=str(venv)),
+                          env=dict(shell, MMDCCD_VENV=str(venv)),
                           capture_output=True,
                           text=True)
     assert proc.returncode == 0, proc.stderr

@@ -194,9 +194,10 @@ def prune(model: nn.Module, cfg) -> Tuple[nn.Module, Dict, Dict]:
 
 @torch.no_grad()
 def max_output_difference(model: nn.Module, pruned: nn.Module,
-                          dataloader: Iterable) -> float:
+                          dataloader: Iterable) -> Tuple[float, float]:
     """Largest absolute logit difference of the masked and the pruned
-    student on the first batch, both in eval mode."""
+    student on the first batch, both in eval mode, and the largest absolute
+    logit (float32 rounding is relative to it)."""
     data = model.data_preprocessor(next(iter(dataloader)), False)
     student = classifier_of(model)
     modes = student.training, pruned.training
@@ -209,7 +210,8 @@ def max_output_difference(model: nn.Module, pruned: nn.Module,
     finally:
         student.train(modes[0])
         pruned.train(modes[1])
-    return float((a.float() - b.float()).abs().max())
+    return (float((a.float() - b.float()).abs().max()),
+            float(a.float().abs().max()))
 
 
 def finetune(pruned: nn.Module, pruned_cfg: Dict, out_dir: str, prep,
@@ -265,7 +267,7 @@ def measure(probe: MaskProbe, cfg, out_dir: str, prep, quick: bool,
         f'{k}_top1': top1(pruned, loader, model.data_preprocessor)
         for k, loader in loaders.items()
     }
-    diff = max_output_difference(model, pruned, loaders['test'])
+    diff, scale = max_output_difference(model, pruned, loaders['test'])
     matched = matched_pruning(model, loaders)
     tuned = finetune(pruned, pruned_cfg, out_dir, prep, quick,
                      student_config)
@@ -276,6 +278,7 @@ def measure(probe: MaskProbe, cfg, out_dir: str, prep, quick: bool,
         complexity=complexity,
         pruned_before_finetune=before,
         pruned_max_abs_logit_diff=diff,
+        max_abs_logit=scale,
         finetune=dict(
             iters=FINETUNE_ITERS if not quick else cfg.train_cfg.max_iters,
             lr=FINETUNE_LR,

@@ -39,7 +39,11 @@ def test_settings_change_only_what_they_name():
     assert set(study.CLAIMS) == set(study.GROUPS)
     for claims in study.CLAIMS.values():
         for _, claim_setting, ref in claims:
-            assert claim_setting in study.SETTINGS and ref in study.SETTINGS
+            for name in (claim_setting, ref):
+                # a claim names a setting, or a choice (the candidate that
+                # val chooses at seed 0), each of whose candidates is one
+                assert name in study.SETTINGS or all(
+                    c in study.SETTINGS for c in study.CHOICES[name])
     assert ("the paper's weight (0.4), lr 0.05", 'lr0.05_dccd_beta0.4',
             'lr0.05_dccd') in study.CLAIMS['beta_question']
 

@@ -200,7 +200,9 @@ def test_a_pdd_run_prunes_exactly_and_is_measured(tmp_path):
     assert c['params_removed'] == pytest.approx(
         1 - c['params_after'] / c['params_before'])
     # the pruned student computes what the masked one does (eval mode)
-    assert pdd['pruned_max_abs_logit_diff'] < 1e-4
+    # (float32 rounding of reordered sums: relative to the logits' size)
+    assert pdd['pruned_max_abs_logit_diff'] <= 1e-5 * max(
+        1.0, pdd['max_abs_logit'])
     # (the same top-1, but for a near-tie argmax flipped by float rounding:
     # 4 iterations from a random teacher leave near-equal logits)
     for split, images in (('val', demo.QUICK['val']),
