@@ -530,15 +530,16 @@ CLAIMS: Dict[str, Tuple[Tuple[str, str, str], ...]] = dict(
         ('CCS on top of KD', 'ccs_kd', 'kd'),
         ('DCCD against CCS + KD', 'dccd', 'ccs_kd'),
         ('CCD + KD (two views) against CCS + KD', 'ccd_kd', 'ccs_kd'),
+    ),
+    pdd=(
+        ('DCCD against KD, the gated student', 'pdd_dccd', 'pdd_kd'),
+        ('DCCD against KD, the dense student', 'pdd_dccd_dense',
+         'pdd_kd_dense'),
+        ('the masks, under KD', 'pdd_kd', 'pdd_kd_dense'),
+        ('the masks, under DCCD', 'pdd_dccd', 'pdd_dccd_dense'),
+        ("the masks, under the authors' objective", 'pdd_authors',
+         'pdd_authors_dense'),
     ))
-CLAIMS['pdd'] = (
-    ('DCCD against KD, the gated student', 'pdd_dccd', 'pdd_kd'),
-    ('DCCD against KD, the dense student', 'pdd_dccd_dense', 'pdd_kd_dense'),
-    ('the masks, under KD', 'pdd_kd', 'pdd_kd_dense'),
-    ('the masks, under DCCD', 'pdd_dccd', 'pdd_dccd_dense'),
-    ("the masks, under the authors' objective", 'pdd_authors',
-     'pdd_authors_dense'),
-)
 #: Reference rows a group's table shows beside its own settings, at the
 #: group's seeds.
 REFERENCE_ROWS: Dict[str, Tuple[str, ...]] = dict(
