@@ -85,6 +85,28 @@ def data_root_options(data_root: str) -> List[str]:
     ]
 
 
+def forget_run_loggers() -> None:
+    """Close and forget the loggers and visualizers of the Runners built so
+    far in this process, as mmengine's own ``RunnerTestCase`` does after
+    each test.
+
+    A Runner names its logger after the config file and the second it
+    started (``tiny_dccd_20261204_001515``), and mmengine hands back an
+    existing logger of that name with the file it already writes to: a
+    second in-process run of one config within the same second would log
+    into the first run's work dir. Call this between such runs."""
+    from mmengine.logging import MMLogger
+    from mmengine.visualization import Visualizer
+    for name in list(MMLogger._instance_dict):
+        if name == 'mmengine':  # the process's root logger stays
+            continue
+        logger = MMLogger._instance_dict.pop(name)
+        for handler in logger.handlers:
+            handler.close()
+    for name in list(Visualizer._instance_dict):
+        Visualizer._instance_dict.pop(name)
+
+
 def free_port() -> int:
     """A TCP port that is free now on 127.0.0.1."""
     with socket.socket() as sock:

@@ -5,7 +5,8 @@ import glob
 import os.path as osp
 
 from mmdccd.utils.batch_size import batch_size_warning
-from tests.utils import REPO_ROOT, config_path, data_root_options, load_tool
+from tests.utils import (REPO_ROOT, config_path, data_root_options,
+                         forget_run_loggers, load_tool)
 
 train_tool = load_tool('train.py')
 IMAGENET = osp.join(REPO_ROOT, 'configs', 'dccd', 'r34_r18_in1k.py')
@@ -42,6 +43,7 @@ def test_no_warning_on_the_recipe_batch_or_with_the_flag():
 
 def test_train_warns_at_start(image_folder, tmp_path):
     work_dir = str(tmp_path)
+    forget_run_loggers()  # an earlier test's run of this config, this second
     train_tool.main([
         config_path('tiny_dccd.py'), '--work-dir', work_dir,
         '--cfg-options', *data_root_options(image_folder),

@@ -13,7 +13,7 @@ from mmdccd.datasets import STL10, LocalCIFAR100
 from mmdccd.engine.hooks.class_count_check_hook import dataset_class_count
 from tests.test_datasets.writers import write_cifar100, write_stl10
 from tests.utils import (REPO_ROOT, config_path, data_root_options,
-                         load_tool, make_image_folder)
+                         forget_run_loggers, load_tool, make_image_folder)
 
 train_tool = load_tool('train.py')
 
@@ -34,8 +34,11 @@ def three_classes(tmp_path_factory):
 
 
 def train(config, work_dir, options):
-    train_tool.main([config, '--work-dir', work_dir, '--cfg-options',
-                     *options])
+    try:
+        train_tool.main([config, '--work-dir', work_dir, '--cfg-options',
+                         *options])
+    finally:  # the next run logs into its own work dir, even in this second
+        forget_run_loggers()
 
 
 def log_text(work_dir):
