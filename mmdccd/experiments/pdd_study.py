@@ -326,19 +326,25 @@ def _results(study_dir: str, name: str, seeds: Sequence[int]) -> List[Dict]:
     ]
 
 
-def format_pdd(study_dir: str, arms: Sequence, seeds: Sequence[int],
-               compared: Tuple[str, str]) -> str:
+def format_pdd(study_dir: str,
+               arms: Sequence,
+               seeds: Sequence[int],
+               compared: Tuple[str, str],
+               dense: Optional[Dict[str, str]] = None) -> str:
     """The PDD section of the study's report: per arm the masks, what was
-    removed and the accuracy at every stage; matched pruning; the
-    redundancy question (``compared[0]`` minus ``compared[1]``, each
-    difference with its standard error, Welch) and whether the compared
-    arms started from the same masks.
+    removed and the accuracy at every stage; the top-1 change (the pruned
+    and fine-tuned student minus its dense reference, the paper's
+    column); matched pruning; the redundancy question (``compared[0]``
+    minus ``compared[1]``, each difference with its standard error,
+    Welch) and whether the compared arms started from the same masks.
 
     Args:
         study_dir (str): The study's run cache.
         arms (Sequence[Setting]): The PDD settings (``pdd=True``).
         seeds (Sequence[int]): The seeds to read.
         compared (tuple[str, str]): The two arms of the question.
+        dense (dict[str, str], optional): Each arm's dense reference
+            setting (the same distillation without masks).
 
     Returns:
         str: Markdown.
@@ -360,6 +366,24 @@ def format_pdd(study_dir: str, arms: Sequence, seeds: Sequence[int],
         lines.append(f'| {labels[name]} | {len(rs)} | ' + ' | '.join(
             format_mean_std(stats(name, path, scale), digits)
             for path, _, scale, digits in PDD_METRICS) + ' |')
+    if dense:
+        lines += [
+            '\n### PDD: top-1 change, pruned and fine-tuned minus the dense '
+            'student distilled the same way (test)\n',
+            '| setting | fine-tuned | dense | change (SE) |',
+            '| --- | ---: | ---: | ---: |'
+        ]
+        for name, reference in dense.items():
+            tuned = stats(name, ('finetune', 'test_top1'))
+            full = _stats([
+                float(r['test_top1'])
+                for r in _results(study_dir, reference, seeds)
+            ])
+            c = compare(tuned, full)
+            cell = ('—' if c['diff'] is None else
+                    f'{c["diff"]:+.2f} ({c["se"]:.2f})')
+            lines.append(f'| {labels[name]} | {format_mean_std(tuned)} | '
+                         f'{format_mean_std(full)} | {cell} |')
     fractions = [
         r['fraction']
         for r in next((rs[0]['pdd']['matched_pruning']

@@ -854,8 +854,13 @@ def write_report(study_dir: str, out_dir: str, groups: Sequence[str],
         arms = [s for s in settings if s.pdd]
         if arms:
             from .pdd_study import format_pdd
+            dense = {
+                s.name: f'{s.name}_dense'
+                for s in arms if f'{s.name}_dense' in SETTINGS
+            }
             parts.append(
-                format_pdd(study_dir, arms, seeds, ('pdd_dccd', 'pdd_kd')))
+                format_pdd(study_dir, arms, seeds, ('pdd_dccd', 'pdd_kd'),
+                           dense))
     paths = plot_pictures(study_dir, out_dir, seeds)
     paths['md'] = osp.join(out_dir, 'study.md')
     with open(paths['md'], 'w') as f:

@@ -248,9 +248,15 @@ def test_the_pdd_report_answers_the_question(tmp_path):
         for k, v in enumerate(values):
             write_result(study_dir, name, k,
                          pdd=fake_pdd(v, 80.0 + k, f'seed{k}'))
+    for k, v in enumerate((84.0, 85.0, 86.0)):
+        write_result(study_dir, 'pdd_kd_dense', k, test_top1=v)
     paths = study.write_report(study_dir, str(tmp_path / 'report'), ['pdd'],
                                [0, 1, 2])
     text = open(paths['md']).read()
+    # top-1 change, KD: fine-tuned 81-83 (mean 82, std 1) minus dense 84-86
+    se = math.sqrt(1**2 / 3 + 1**2 / 3)
+    assert (f'| PDD, KD (two views) | 82.00 ± 1.00 | 85.00 ± 1.00 | '
+            f'{-3.0:+.2f} ({se:.2f}) |') in text
     # closed at end, DCCD minus KD: means 51 and 62 (%), stds 1 and 2
     se = math.sqrt(1**2 / 3 + 2**2 / 3)
     assert f'| closed at end (%) | {-11.0:+.2f} ({se:.2f}) | yes |' in text
@@ -262,3 +268,21 @@ def test_the_pdd_report_answers_the_question(tmp_path):
     se = math.sqrt(2 / 3)  # both arms: std 1 over 3 seeds
     assert f'| matched 50 % removed, test top-1 | +0.00 ({se:.2f}) | no |' \
         in text
+
+
+def test_the_committed_ccs_and_pdd_tables_are_the_reports(tmp_path):
+    """docs/study.md's ccs and pdd tables are what ``report`` makes of the
+    committed runs, row for row, with no run missing."""
+    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    paths = study.write_report(
+        osp.join(root, 'docs', 'study', 'runs'), str(tmp_path), ['ccs', 'pdd'],
+        [0, 1, 2])
+    rows = [
+        line for line in open(paths['md']).read().splitlines()
+        if line.startswith('| ')
+    ]
+    with open(osp.join(root, 'docs', 'study.md')) as f:
+        doc = set(f.read().splitlines())
+    assert len(rows) > 60
+    assert [row for row in rows if row not in doc] == []
+    assert not any('missing' in row for row in rows)
