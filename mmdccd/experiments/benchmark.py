@@ -87,7 +87,7 @@ PAIRS: Dict[str, Dict] = {
 }
 METHODS = ('floor', 'floor-bf16', 'student', 'kd', 'crd', 'dccd',
            'dccd-eager', 'dccd-bf16', 'dccd-compiled', 'dccd-dualview',
-           'teacher-eager', 'teacher-fast')
+           'dccd-cl', 'teacher-eager', 'teacher-fast', 'teacher-fast-cl')
 #: Methods that see ``2b`` images (one view each); the others ``b`` images.
 DOUBLE_IMAGES = ('kd', 'crd')
 #: Methods built from DCCD's config with one lever changed: the model's
@@ -99,6 +99,9 @@ VARIANTS: Dict[str, Dict] = {
     'dccd-compiled': dict(model=dict(compile=True)),
     'teacher-eager': dict(model=dict(fast_teacher=False)),
     'teacher-fast': dict(),
+    'dccd-cl': dict(model=dict(fast_teacher=dict(channels_last=True))),
+    'teacher-fast-cl': dict(model=dict(fast_teacher=dict(
+        channels_last=True))),
 }
 #: Pipeline steps that read files; the benchmark feeds arrays instead.
 LOADING = ('LoadImageFromFile', )

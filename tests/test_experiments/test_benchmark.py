@@ -222,14 +222,27 @@ def test_fast_path_variants_change_one_lever_each():
     after a convolution, folded) or the registered teacher, and the model
     switch off for ``dccd-eager``."""
     for method in ('floor-bf16', 'dccd-eager', 'dccd-bf16', 'dccd-compiled',
-                   'teacher-eager', 'teacher-fast'):
+                   'dccd-cl', 'teacher-eager', 'teacher-fast',
+                   'teacher-fast-cl'):
         assert benchmark.config_of(PAIR, method) == benchmark.config_of(
             PAIR, 'dccd')
     fast = benchmark.method_step(PAIR, 'teacher-fast', 2, 'cpu')
     assert len(fast.fast.folded) == 57 and fast.teacher is fast.fast.copy
     eager = benchmark.method_step(PAIR, 'teacher-eager', 2, 'cpu')
     assert eager.fast is None
-    fast(), eager()
+    nhwc = benchmark.method_step(PAIR, 'teacher-fast-cl', 2, 'cpu')
+    fast(), eager(), nhwc()
+    # the copy's layout on the CPU: contiguous by default, NHWC on request
+    assert fast.fast._memory_format is torch.contiguous_format
+    assert nhwc.fast._memory_format is torch.channels_last
+    def conv_weight(step):  # a 3 x 3 convolution over many channels
+        return next(m.weight for m in step.fast.copy.modules()
+                    if isinstance(m, torch.nn.Conv2d) and m.in_channels > 1
+                    and m.kernel_size == (3, 3))
+
+    assert conv_weight(nhwc).is_contiguous(memory_format=torch.channels_last)
+    assert not conv_weight(fast).is_contiguous(
+        memory_format=torch.channels_last)
     step = benchmark.method_step(PAIR, 'dccd-eager', 2, 'cpu')
     assert step.model.fast_teacher is False
     bf16 = benchmark.method_step(PAIR, 'floor-bf16', 2, 'cpu')

@@ -71,9 +71,12 @@ class FrozenTeacherDistill(SingleTeacherDistill):
         teacher_ckpt_strict (bool): Refuse a checkpoint whose keys or shapes
             differ from the teacher's; False loads the matching tensors on
             purpose and logs the rest. Defaults to True.
-        fast_teacher (bool): Run a frozen teacher as the BN-folded copy
-            described above; ignored with ``teacher_trainable=True``.
-            Defaults to True.
+        fast_teacher (bool | dict): Run a frozen teacher as the BN-folded
+            copy described above; a dict gives its options
+            (``dict(channels_last=True)``: NHWC on the CPU too, faster there,
+            :func:`~mmdccd.models.utils.fast_teacher.channels_last_default`).
+            Ignored with
+            ``teacher_trainable=True``. Defaults to True.
         compile (bool | dict): Compile the student and the teacher copy in
             place (``nn.Module.compile(**compile)`` with a dict); the first
             ``train_step``'s time, compilation included, is logged.
@@ -87,7 +90,7 @@ class FrozenTeacherDistill(SingleTeacherDistill):
                  teacher: Union[BaseModel, Dict],
                  teacher_ckpt: Optional[str] = None,
                  teacher_ckpt_strict: bool = True,
-                 fast_teacher: bool = True,
+                 fast_teacher: Union[bool, Dict] = True,
                  compile: Union[bool, Dict] = False,
                  **kwargs) -> None:
         super().__init__(distiller=distiller, teacher=teacher, **kwargs)
@@ -98,11 +101,18 @@ class FrozenTeacherDistill(SingleTeacherDistill):
                 self.teacher, teacher_ckpt, strict=teacher_ckpt_strict)
             # keep the loaded weights through init_weights()
             self.teacher._is_init = True
-        self.fast_teacher = fast_teacher and not self.teacher_trainable
+        options = fast_teacher if isinstance(fast_teacher, dict) else {}
+        unknown = sorted(set(options) - {'channels_last'})
+        if unknown:
+            raise TypeError(
+                f'fast_teacher options {unknown} are not known; the only '
+                "option is 'channels_last' (e.g. fast_teacher=dict("
+                'channels_last=True)).')
+        self.fast_teacher = bool(fast_teacher) and not self.teacher_trainable
         # a plain attribute: the copy stays out of the module tree
         self._fast = FastTeacher(
             self.teacher, self.distiller.teacher_recorders,
-            compile=compile) if self.fast_teacher else None
+            compile=compile, **options) if self.fast_teacher else None
         self._compile_pending = bool(compile)
         if compile:
             self.student.compile(**(compile if isinstance(compile, dict)

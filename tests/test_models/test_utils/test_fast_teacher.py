@@ -291,6 +291,28 @@ def test_off_for_a_trainable_teacher_and_from_a_config():
     assert cfg.model.fast_teacher is False
 
 
+def test_options_of_the_copy_and_a_misspelt_one():
+    """On the CPU the copy is contiguous by default and NHWC with
+    ``fast_teacher=dict(channels_last=True)``, whose logits are as close to
+    the float64 result as the eager teacher's; an unknown option names the
+    one there is."""
+    x = torch.randn(8, 3, 16, 16, generator=torch.Generator().manual_seed(1))
+    for options, layout in ((True, torch.contiguous_format),
+                            (dict(channels_last=True), torch.channels_last)):
+        model = build_dccd(TEACHERS['torchvision'], fast_teacher=options)
+        found = model._fast.module(x)(model._fast.prepare(x), mode='tensor')
+        assert model._fast._memory_format is layout
+        with torch.no_grad():
+            model.teacher.eval()
+            eager = model.teacher(x, mode='tensor')
+            truth = copy.deepcopy(model.teacher).double()(
+                x.double(), mode='tensor').float()
+        assert relative(found, truth) <= 2 * relative(eager, truth) <= 1e-4
+    with pytest.raises(TypeError, match="only option is 'channels_last'"):
+        build_dccd(TEACHERS['cifar_resnet'],
+                   fast_teacher=dict(channel_last=True))
+
+
 def test_compile_in_place_keeps_the_state_dict_keys():
     """``compile`` compiles the student and the teacher copy in place
     (``nn.Module.compile``); ``backend='eager'`` keeps this test fast."""
