@@ -235,6 +235,7 @@ def test_fast_path_variants_change_one_lever_each():
     # the copy's layout on the CPU: contiguous by default, NHWC on request
     assert fast.fast._memory_format is torch.contiguous_format
     assert nhwc.fast._memory_format is torch.channels_last
+
     def conv_weight(step):  # a 3 x 3 convolution over many channels
         return next(m.weight for m in step.fast.copy.modules()
                     if isinstance(m, torch.nn.Conv2d) and m.in_channels > 1

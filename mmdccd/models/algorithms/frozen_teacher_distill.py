@@ -72,11 +72,11 @@ class FrozenTeacherDistill(SingleTeacherDistill):
             differ from the teacher's; False loads the matching tensors on
             purpose and logs the rest. Defaults to True.
         fast_teacher (bool | dict): Run a frozen teacher as the BN-folded
-            copy described above; a dict gives its options
-            (``dict(channels_last=True)``: NHWC on the CPU too, faster there,
-            :func:`~mmdccd.models.utils.fast_teacher.channels_last_default`).
-            Ignored with
-            ``teacher_trainable=True``. Defaults to True.
+            copy described above; a dict gives its options:
+            ``dict(channels_last=True)`` runs it in NHWC on the CPU too,
+            faster there
+            (:func:`~mmdccd.models.utils.fast_teacher.channels_last_default`).
+            Ignored with ``teacher_trainable=True``. Defaults to True.
         compile (bool | dict): Compile the student and the teacher copy in
             place (``nn.Module.compile(**compile)`` with a dict); the first
             ``train_step``'s time, compilation included, is logged.

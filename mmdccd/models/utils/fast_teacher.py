@@ -91,7 +91,7 @@ def channels_last_default(device: torch.device) -> bool:
     """Whether the copy runs in ``torch.channels_last`` by default: on CUDA
     (cuDNN's tensor-core kernels are NHWC). On the CPU it is an option
     (``fast_teacher=dict(channels_last=True)``): oneDNN's NHWC convolutions
-    made the folded forward 14-23 % faster on a quiet machine (resnet56,
+    made the folded forward 13-23 % faster on a quiet machine (resnet56,
     resnet32x4, VGG13, ResNet-50; ``docs/benchmarks.md``), but their
     rounding puts a torchvision resnet18's logits up to 1.1e-5 of the
     largest from the eager teacher's, beyond the 1e-5 the default path is
