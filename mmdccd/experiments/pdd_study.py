@@ -350,7 +350,7 @@ def format_pdd(study_dir: str,
         str: Markdown.
     """
     from .results import format_mean_std
-    from .study import _stats, compare
+    from .study import _stats, compare, diff_cell, noise_verdict
     runs = {s.name: _results(study_dir, s.name, seeds) for s in arms}
     labels = {s.name: s.label for s in arms}
 
@@ -379,11 +379,9 @@ def format_pdd(study_dir: str,
                 float(r['test_top1'])
                 for r in _results(study_dir, reference, seeds)
             ])
-            c = compare(tuned, full)
-            cell = ('—' if c['diff'] is None else
-                    f'{c["diff"]:+.2f} ({c["se"]:.2f})')
             lines.append(f'| {labels[name]} | {format_mean_std(tuned)} | '
-                         f'{format_mean_std(full)} | {cell} |')
+                         f'{format_mean_std(full)} | '
+                         f'{diff_cell(compare(tuned, full))} |')
     fractions = [
         r['fraction']
         for r in next((rs[0]['pdd']['matched_pruning']
@@ -417,10 +415,7 @@ def format_pdd(study_dir: str,
     ]
     for label, path, scale in questions:
         c = compare(stats(a, path, scale), stats(b, path, scale))
-        cell = '—' if c['diff'] is None else f'{c["diff"]:+.2f} ({c["se"]:.2f})'
-        verdict = '—' if c['beyond_noise'] is None else (
-            'yes' if c['beyond_noise'] else 'no')
-        lines.append(f'| {label} | {cell} | {verdict} |')
+        lines.append(f'| {label} | {diff_cell(c)} | {noise_verdict(c)} |')
     by_seed = {
         name: {r['seed']: r['pdd']['initial_masks']['checksum']
                for r in runs[name]}

@@ -611,6 +611,21 @@ def format_group(table: Dict[str, Dict]) -> str:
     return '\n'.join(lines)
 
 
+def diff_cell(c: Dict, digits: int = 2) -> str:
+    """A :func:`compare` result as ``+d (se)``, or a dash where a side has
+    too few seeds."""
+    if c['diff'] is None:
+        return '—'
+    return f'{c["diff"]:+.{digits}f} ({c["se"]:.{digits}f})'
+
+
+def noise_verdict(c: Dict) -> str:
+    """Whether a :func:`compare` result is beyond its noise: yes, no, or a
+    dash where it cannot be said."""
+    return '—' if c['beyond_noise'] is None else (
+        'yes' if c['beyond_noise'] else 'no')
+
+
 def format_claims(table: Dict[str, Dict],
                   claims: Sequence[Tuple[str, str, str]]) -> str:
     """A markdown table: each claim's difference of means, its standard
@@ -627,22 +642,13 @@ def format_claims(table: Dict[str, Dict],
             key: compare(table[a]['stats'][key], table[b]['stats'][key])
             for key in ('val_top1', 'test_top1', 'mean_abs_channel_corr')
         }
-
-        def cell(c: Dict, digits: int = 2) -> str:
-            if c['diff'] is None:
-                return '—'
-            return f'{c["diff"]:+.{digits}f} ({c["se"]:.{digits}f})'
-
-        def verdict(c: Dict) -> str:
-            return '—' if c['beyond_noise'] is None else (
-                'yes' if c['beyond_noise'] else 'no')
-
         lines.append(
             f'| {claim} | {table[a]["setting"].label} vs '
-            f'{table[b]["setting"].label} | {cell(cmp["val_top1"])} | '
-            f'{cell(cmp["test_top1"])} | '
-            f'{cell(cmp["mean_abs_channel_corr"], 3)} | '
-            f'{verdict(cmp["val_top1"])} / {verdict(cmp["test_top1"])} |')
+            f'{table[b]["setting"].label} | {diff_cell(cmp["val_top1"])} | '
+            f'{diff_cell(cmp["test_top1"])} | '
+            f'{diff_cell(cmp["mean_abs_channel_corr"], 3)} | '
+            f'{noise_verdict(cmp["val_top1"])} / '
+            f'{noise_verdict(cmp["test_top1"])} |')
     return '\n'.join(lines)
 
 
